@@ -1,0 +1,122 @@
+//! The window every lesson starts from: the source tutorial's "event-loop indicator" (a counter
+//! that ticks once a second for as long as the main loop is free), a status line, a readout of
+//! the longest recent main-loop stall, the lesson's own widgets and its buttons.
+
+use crate::heartbeat::HeartbeatProbe;
+use gtk::prelude::*;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+const COUNTER_PREFIX: &str = "Counter: ";
+/// How far back the stall readout looks.
+const STALL_WINDOW: Duration = Duration::from_secs(5);
+
+/// The lesson's window. Cloning it clones references to the same widgets.
+#[derive(Clone)]
+pub struct LessonWindow {
+    window: gtk::ApplicationWindow,
+    counter: gtk::Label,
+    status: gtk::Label,
+    content: gtk::Box,
+    buttons: gtk::Box,
+}
+
+impl LessonWindow {
+    pub(crate) fn new(app: &gtk::Application, title: &str, probe: Rc<HeartbeatProbe>) -> Self {
+        let counter = gtk::Label::builder().label(format!("{COUNTER_PREFIX}0")).build();
+        counter.add_css_class("title-1");
+        let stall = gtk::Label::builder().label("Longest main-loop stall: -").build();
+        stall.add_css_class("dim-label");
+        let status = gtk::Label::builder().label("Ready.").wrap(true).build();
+        let content = gtk::Box::new(gtk::Orientation::Vertical, 8);
+        let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+        buttons.set_halign(gtk::Align::Center);
+
+        let column = gtk::Box::builder()
+            .orientation(gtk::Orientation::Vertical)
+            .spacing(12)
+            .margin_top(18)
+            .margin_bottom(18)
+            .margin_start(18)
+            .margin_end(18)
+            .build();
+        for widget in [
+            counter.upcast_ref::<gtk::Widget>(),
+            stall.upcast_ref(),
+            status.upcast_ref(),
+            content.upcast_ref(),
+            buttons.upcast_ref(),
+        ] {
+            column.append(widget);
+        }
+
+        let window = gtk::ApplicationWindow::builder()
+            .application(app)
+            .title(title)
+            .default_width(460)
+            .child(&column)
+            .build();
+
+        // The indicator is an ordinary main-loop timer: when the loop is blocked it cannot fire,
+        // and when the loop comes back GLib runs it once, not once per missed second.
+        let ticks = std::cell::Cell::new(0u64);
+        glib::timeout_add_local(
+            Duration::from_secs(1),
+            glib::clone!(
+                #[weak]
+                counter,
+                #[weak]
+                stall,
+                #[upgrade_or]
+                glib::ControlFlow::Break,
+                move || {
+                    ticks.set(ticks.get() + 1);
+                    counter.set_label(&format!("{COUNTER_PREFIX}{}", ticks.get()));
+                    let now = Instant::now();
+                    let recent = probe.stats_between(now - STALL_WINDOW.min(probe.age()), now);
+                    stall.set_label(&format!(
+                        "Longest main-loop stall in the last {} s: {:.0} ms",
+                        STALL_WINDOW.as_secs(),
+                        recent.max_gap_ms
+                    ));
+                    glib::ControlFlow::Continue
+                }
+            ),
+        );
+
+        Self { window, counter, status, content, buttons }
+    }
+
+    /// Adds a button to the lesson's button row.
+    pub fn add_button(&self, label: &str) -> gtk::Button {
+        let button = gtk::Button::with_label(label);
+        self.buttons.append(&button);
+        button
+    }
+
+    /// Adds a widget (a progress bar, a list, ...) between the status line and the buttons.
+    pub fn add(&self, widget: &impl IsA<gtk::Widget>) {
+        self.content.append(widget);
+    }
+
+    pub fn set_status(&self, text: &str) {
+        self.status.set_label(text);
+    }
+
+    pub fn status(&self) -> String {
+        self.status.label().into()
+    }
+
+    /// The number the indicator shows, read back from its label, as a user would read it.
+    pub fn counter(&self) -> u64 {
+        self.counter
+            .label()
+            .strip_prefix(COUNTER_PREFIX)
+            .and_then(|n| n.parse().ok())
+            .expect("the counter label always reads 'Counter: N'")
+    }
+
+    pub fn gtk_window(&self) -> &gtk::ApplicationWindow {
+        &self.window
+    }
+}

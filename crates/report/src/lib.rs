@@ -1,0 +1,97 @@
+//! The one JSON object every lesson's `--autopilot` prints as the last line of stdout.
+//!
+//! This crate knows nothing of GTK on purpose: the lesson kit writes reports with it, and the
+//! tests and `cargo xtask measure` read them back without linking a toolkit.
+
+mod heartbeat;
+mod run;
+
+pub use heartbeat::{HeartbeatStats, percentile};
+pub use run::{RunError, run_autopilot};
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// What every autopilot reports, plus the lesson's own fields (`details`), flattened into the
+/// same JSON object.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report<D = serde_json::Map<String, serde_json::Value>> {
+    /// The package name, e.g. `lesson-01-blocking`.
+    pub lesson: String,
+    /// How the main loop kept up while the scenario ran.
+    pub heartbeat: HeartbeatStats,
+    /// How long the lesson's work took, wall-clock.
+    pub work: Work,
+    #[serde(flatten)]
+    pub details: D,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Work {
+    pub wall_ms: f64,
+}
+
+impl Report {
+    /// A lesson-specific number, or a message naming the field that is missing.
+    pub fn number(&self, field: &str) -> Result<f64, String> {
+        self.details
+            .get(field)
+            .and_then(serde_json::Value::as_f64)
+            .ok_or_else(|| format!("report of {} has no number `{field}`", self.lesson))
+    }
+
+    /// A lesson-specific flag, or a message naming the field that is missing.
+    pub fn flag(&self, field: &str) -> Result<bool, String> {
+        self.details
+            .get(field)
+            .and_then(serde_json::Value::as_bool)
+            .ok_or_else(|| format!("report of {} has no flag `{field}`", self.lesson))
+    }
+}
+
+/// Parses the report from a lesson's whole stdout: the last non-empty line must be the object.
+pub fn parse_last_line(stdout: &str) -> Result<Report, String> {
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .ok_or("the lesson printed nothing on stdout")?;
+    serde_json::from_str(line)
+        .map_err(|e| format!("last stdout line is not a report ({e}): {line}"))
+}
+
+/// Milliseconds as reported: a float with microsecond resolution, so the JSON stays readable.
+pub fn ms(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ms_keeps_microseconds() {
+        assert_eq!(ms(Duration::from_micros(1_234_567)), 1234.567);
+        assert_eq!(ms(Duration::from_nanos(1_499)), 0.001);
+    }
+
+    #[test]
+    fn parses_the_last_line_and_its_details() {
+        let out = "some log line\n{\"lesson\":\"x\",\"heartbeat\":{\"interval_ms\":10.0,\
+                   \"ticks\":3,\"max_gap_ms\":12.5,\"p99_gap_ms\":12.5},\"work\":{\"wall_ms\":5.0},\
+                   \"depth\":2,\"changed\":true}\n\n";
+        let report = parse_last_line(out).unwrap();
+        assert_eq!(report.lesson, "x");
+        assert_eq!(report.heartbeat.ticks, 3);
+        assert_eq!(report.work.wall_ms, 5.0);
+        assert_eq!(report.number("depth"), Ok(2.0));
+        assert_eq!(report.flag("changed"), Ok(true));
+        assert!(report.number("missing").unwrap_err().contains("missing"));
+    }
+
+    #[test]
+    fn rejects_output_without_a_report() {
+        assert!(parse_last_line("").is_err());
+        assert!(parse_last_line("hello\n").unwrap_err().contains("not a report"));
+    }
+}

@@ -1,0 +1,1 @@
+//! See tests/compile.rs.
