@@ -3,9 +3,11 @@
 //! This crate knows nothing of GTK on purpose: the lesson kit writes reports with it, and the
 //! tests and `cargo xtask measure` read them back without linking a toolkit.
 
+mod contract;
 mod heartbeat;
 mod run;
 
+pub use contract::{EXIT_USAGE, check_command_line};
 pub use heartbeat::{HeartbeatStats, percentile};
 pub use run::{RunError, run_autopilot};
 

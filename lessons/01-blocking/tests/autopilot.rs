@@ -1,0 +1,63 @@
+//! Lesson 01's claims, checked on a real run of its autopilot (under a display: `cargo xtask
+//! test` provides Xvfb). One run serves every test; each test checks one claim.
+
+use lesson_report::{Report, check_command_line, run_autopilot};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const EXE: &str = env!("CARGO_BIN_EXE_lesson-01-blocking");
+const WORK_MS: f64 = 1500.0;
+
+fn screenshot_path() -> PathBuf {
+    std::env::temp_dir().join(format!("lesson-01-test-{}.png", std::process::id()))
+}
+
+fn report() -> &'static Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        let shot = screenshot_path();
+        let args = ["--work-ms", "1500", "--screenshot", shot.to_str().expect("utf-8 temp dir")];
+        run_autopilot(Path::new(EXE), &args, Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+#[test]
+fn the_main_loop_stalls_for_the_whole_work() {
+    let report = report();
+    assert!(
+        report.heartbeat.max_gap_ms >= 0.9 * WORK_MS,
+        "max gap {} ms, expected at least 0.9 x {WORK_MS} ms",
+        report.heartbeat.max_gap_ms
+    );
+    assert!(report.work.wall_ms >= WORK_MS, "the work ran {} ms", report.work.wall_ms);
+}
+
+#[test]
+fn the_counter_stands_still_during_the_work() {
+    let report = report();
+    assert!(report.number("counter_ticks_expected").unwrap() >= 1.0, "work too short to show it");
+    assert_eq!(report.number("counter_ticks_during_work").unwrap(), 0.0);
+}
+
+#[test]
+fn a_click_during_the_work_waits_for_its_end() {
+    // The click arrives 100 ms into the work and can only run once the work returns.
+    let waited = report().number("queued_click_waited_ms").unwrap();
+    assert!(waited >= 0.9 * (WORK_MS - 100.0), "the click waited only {waited} ms");
+}
+
+#[test]
+fn the_screenshot_is_a_png() {
+    let _ = report();
+    let shot = screenshot_path();
+    let bytes = std::fs::read(&shot).unwrap_or_else(|e| panic!("{}: {e}", shot.display()));
+    let _ = std::fs::remove_file(&shot);
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_2() {
+    check_command_line(Path::new(EXE)).unwrap();
+}
