@@ -19,6 +19,7 @@ pub struct HeartbeatProbe {
 }
 
 impl HeartbeatProbe {
+    // ANCHOR: probe
     /// Starts sampling the thread-default main context (the main loop, on the main thread).
     pub fn start(interval: Duration) -> Self {
         let ticks = Rc::new(RefCell::new(Vec::with_capacity(4096)));
@@ -35,6 +36,7 @@ impl HeartbeatProbe {
         );
         Self { interval, started: Instant::now(), ticks, source: RefCell::new(Some(source)) }
     }
+    // ANCHOR_END: probe
 
     /// How long the probe has been running.
     pub fn age(&self) -> Duration {

@@ -5,6 +5,7 @@
 //! scenario that presses its own buttons and reports what happened. Its `main` is one line:
 //! `lesson_kit::run::<MyLesson>()`.
 
+mod facts;
 mod heartbeat;
 mod options;
 mod pilot;

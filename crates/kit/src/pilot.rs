@@ -71,6 +71,7 @@ impl Pilot {
         self.press_and_observe(button, || ()).await
     }
 
+    // ANCHOR: press
     /// Like [`Pilot::press`], and reads `observe()` right before and right after the handler
     /// runs, in the same main-loop dispatch, so nothing else can run between reading and clicking.
     pub async fn press_and_observe<T: 'static>(
@@ -96,6 +97,7 @@ impl Pilot {
         );
         finished.recv().await.expect("the main loop runs the press before dropping its source")
     }
+    // ANCHOR_END: press
 
     /// Waits until `done()` holds, checking every few milliseconds, or fails after `timeout`.
     pub async fn wait_until(

@@ -37,6 +37,19 @@ struct LoopState {
     finished: RefCell<Vec<LoopRun>>,
 }
 
+impl LoopState {
+    fn new(chunk: Duration) -> Self {
+        Self {
+            chunk,
+            message: RefCell::new(String::new()),
+            depth: Cell::new(0),
+            max_depth: Cell::new(0),
+            presses: Cell::new(0),
+            finished: RefCell::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct LoopRun {
     press: u32,
@@ -105,6 +118,11 @@ fn oh_no(window: &LessonWindow, state: &LoopState) {
         saw_message_change,
     });
 }
+
+/// The "?" button: the tutorial's `change_message`.
+fn change_message(state: &LoopState) {
+    *state.message.borrow_mut() = "OH NO".to_owned();
+}
 // ANCHOR_END: handler
 
 impl Lesson for MainContextIteration {
@@ -120,14 +138,7 @@ impl Lesson for MainContextIteration {
 
     fn build(stage: &Stage) -> Self {
         let window = stage.window.clone();
-        let state = Rc::new(LoopState {
-            chunk: stage.options.work / CHUNKS,
-            message: RefCell::new(String::new()),
-            depth: Cell::new(0),
-            max_depth: Cell::new(0),
-            presses: Cell::new(0),
-            finished: RefCell::default(),
-        });
+        let state = Rc::new(LoopState::new(stage.options.work / CHUNKS));
         let danger = window.add_button("DANGER!");
         let question = window.add_button("?");
 
@@ -142,7 +153,7 @@ impl Lesson for MainContextIteration {
         question.connect_clicked(glib::clone!(
             #[strong]
             state,
-            move |_| *state.message.borrow_mut() = "OH NO".to_owned()
+            move |_| change_message(&state)
         ));
         // ANCHOR_END: buttons
 
@@ -253,4 +264,24 @@ struct Details {
     nested_wall_ms: f64,
     /// The presses of the re-entrant run in the order their loops finished: last in, first out.
     finish_order: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Had `oh_no` held its borrow of the message across the drain, "?" would not have changed
+    /// the data under it: RefCell refuses the second, mutable borrow with a panic.
+    #[test]
+    fn a_borrow_held_across_the_drain_turns_the_change_into_a_panic() {
+        let state = LoopState::new(Duration::from_millis(1));
+        let held = state.message.borrow();
+        let changed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            change_message(&state);
+        }));
+        drop(held);
+        assert!(changed.is_err(), "RefCell let a mutable borrow overlap a shared one");
+        change_message(&state);
+        assert_eq!(*state.message.borrow(), "OH NO", "without the overlap the change goes through");
+    }
 }

@@ -1,0 +1,35 @@
+//! `cargo xtask test` (everything CI checks, in the order that fails fastest) and `cargo xtask
+//! bless` (rewrite the compile-fail expectations after a deliberate change).
+
+use crate::cmd::{self, Result};
+use crate::{book, setup};
+
+pub fn test(cargo_test_args: &[String]) -> Result {
+    setup::setup().map_err(|f| f.in_step("setup"))?;
+    cmd::run(cmd::cargo().args(["fmt", "--all", "--check"]))?;
+    cmd::run(cmd::cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    // The lessons' tests open real windows; headless, Xvfb gives them a display to open them on.
+    let mut tests = if cmd::has_display() {
+        cmd::cargo()
+    } else {
+        let mut xvfb = cmd::command("xvfb-run");
+        xvfb.arg("-a").arg(cmd::cargo_program());
+        xvfb
+    };
+    tests.args(["test", "--workspace"]).args(cargo_test_args);
+    cmd::run(&mut tests)?;
+
+    book::book().map_err(|f| f.in_step("book"))
+}
+
+pub fn bless() -> Result {
+    cmd::run(cmd::cargo().args(["test", "-p", "compile-tests"]).env("TRYBUILD", "overwrite"))
+}
