@@ -5,6 +5,7 @@
 //! scenario that presses its own buttons and reports what happened. Its `main` is one line:
 //! `lesson_kit::run::<MyLesson>()`.
 
+mod drive;
 mod facts;
 mod heartbeat;
 mod options;
@@ -20,12 +21,10 @@ pub use pilot::{Findings, Pilot, Pressed, ScenarioError};
 pub use window::LessonWindow;
 
 use gtk::prelude::*;
-use lesson_report::{Report, Work};
 use serde::Serialize;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::process::ExitCode;
 use std::rc::Rc;
-use std::time::Duration;
 
 /// Exit code for a mistake in how the lesson was started (bad option, no display).
 pub const EXIT_USAGE: u8 = 2;
@@ -54,8 +53,11 @@ pub trait Lesson: Sized + 'static {
     ) -> impl Future<Output = Result<Findings<Self::Details>, ScenarioError>>;
 
     /// Called once when the application shuts down (the window was closed or the autopilot
-    /// ended): stop workers and join threads here, so nothing is lost and nothing hangs.
-    fn shutdown(&self) {}
+    /// ended): stop workers and join threads here, so nothing is lost and nothing hangs. An error
+    /// says what could not be stopped; the autopilot's report records it as an unclean shutdown.
+    fn shutdown(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Parses the command line, opens the lesson's window and runs the main loop until it closes.
@@ -85,14 +87,15 @@ pub fn run<L: Lesson>() -> ExitCode {
         // Every run is its own process: tests start several lessons at once.
         .flags(gtk::gio::ApplicationFlags::NON_UNIQUE)
         .build();
-    let status = Rc::new(Cell::new(0u8));
     let lesson: Rc<RefCell<Option<Rc<L>>>> = Rc::default();
+    let autopilot =
+        options.autopilot.then(|| Rc::new(drive::AutopilotRun::new(about.id, &options)));
 
     app.connect_activate(glib::clone!(
         #[strong]
-        status,
-        #[strong]
         lesson,
+        #[strong]
+        autopilot,
         move |app| {
             if lesson.borrow().is_some() {
                 return;
@@ -103,82 +106,35 @@ pub fn run<L: Lesson>() -> ExitCode {
             let built = Rc::new(L::build(&stage));
             *lesson.borrow_mut() = Some(built.clone());
             window.gtk_window().present();
-            if options.autopilot {
-                glib::spawn_future_local(drive(
-                    built,
-                    probe,
-                    window,
-                    options.clone(),
-                    status.clone(),
-                ));
+            if let Some(run) = &autopilot {
+                let pilot =
+                    Pilot::new(probe, window.gtk_window().clone(), options.screenshot.clone());
+                glib::spawn_future_local(run.clone().drive(built, Rc::new(pilot), window));
             }
         }
     ));
     app.connect_shutdown(glib::clone!(
         #[strong]
         lesson,
+        #[strong]
+        autopilot,
         move |_| {
             if let Some(lesson) = lesson.borrow_mut().take() {
-                lesson.shutdown();
+                let outcome = lesson.shutdown();
+                if let Some(run) = &autopilot {
+                    run.shut_down(outcome);
+                } else if let Err(message) = outcome {
+                    eprintln!("{}: shutdown: {message}", about.id);
+                }
             }
         }
     ));
 
     app.run_with_args(&[about.id]);
-    ExitCode::from(status.get())
-}
-
-/// Plays the lesson's scenario, prints the report, and closes the window the way a user would.
-async fn drive<L: Lesson>(
-    lesson: Rc<L>,
-    probe: Rc<HeartbeatProbe>,
-    window: LessonWindow,
-    options: Options,
-    status: Rc<Cell<u8>>,
-) {
-    let id = L::ABOUT.id;
-    // A scenario stuck on a blocked main loop cannot time itself out, so a thread does it.
-    let watchdog = watchdog::Watchdog::arm(id, Duration::from_secs(60) + options.work * 20);
-    let pilot = Rc::new(Pilot::new(probe, window.gtk_window().clone(), options.screenshot));
-
-    // Start-up (mapping, the first frames) is not the lesson's stall: let it settle first.
-    let gtk_window = window.gtk_window().clone();
-    let outcome = match pilot
-        .wait_until("the window to be mapped", Duration::from_secs(20), || gtk_window.is_mapped())
-        .await
-    {
-        Ok(()) => {
-            pilot.sleep(Duration::from_millis(300)).await;
-            lesson.autopilot(pilot.clone()).await
-        }
-        Err(e) => Err(e),
-    };
-    let outcome = outcome.and_then(|findings| {
-        pilot.check_screenshot()?;
-        Ok(findings)
-    });
-
-    match outcome {
-        Ok(findings) => {
-            let report = Report {
-                lesson: id.to_owned(),
-                heartbeat: findings.heartbeat,
-                work: Work { wall_ms: ms(findings.work_wall) },
-                details: findings.details,
-            };
-            match serde_json::to_string(&report) {
-                Ok(line) => println!("{line}"),
-                Err(e) => {
-                    eprintln!("{id}: could not encode the report: {e}");
-                    status.set(EXIT_SCENARIO_FAILED);
-                }
-            }
-        }
-        Err(ScenarioError(message)) => {
-            eprintln!("{id}: autopilot failed: {message}");
-            status.set(EXIT_SCENARIO_FAILED);
-        }
+    // The report comes last, after the window closed and the lesson shut down, so that it can
+    // say how the shutdown went.
+    match autopilot {
+        Some(run) => ExitCode::from(run.finish()),
+        None => ExitCode::SUCCESS,
     }
-    watchdog.disarm();
-    window.gtk_window().close();
 }

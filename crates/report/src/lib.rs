@@ -24,6 +24,9 @@ pub struct Report<D = serde_json::Map<String, serde_json::Value>> {
     pub heartbeat: HeartbeatStats,
     /// How long the lesson's work took, wall-clock.
     pub work: Work,
+    /// How the lesson shut down once the autopilot closed its window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shutdown: Option<Shutdown>,
     #[serde(flatten)]
     pub details: D,
 }
@@ -31,6 +34,15 @@ pub struct Report<D = serde_json::Map<String, serde_json::Value>> {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Work {
     pub wall_ms: f64,
+}
+
+/// From the autopilot closing the window to the lesson's `shutdown` having returned: workers
+/// told to stop, threads joined.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Shutdown {
+    pub ms: f64,
+    /// The lesson stopped everything it had started.
+    pub clean: bool,
 }
 
 impl Report {

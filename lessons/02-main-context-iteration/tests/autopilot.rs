@@ -64,3 +64,10 @@ fn pressing_again_nests_a_loop_that_finishes_first() {
 fn bad_input_gets_one_line_and_exit_2() {
     check_command_line(Path::new(EXE)).unwrap();
 }
+
+#[test]
+fn the_window_closes_and_the_lesson_shuts_down_cleanly() {
+    let shutdown = report().shutdown.expect("the report says how the shutdown went");
+    assert!(shutdown.clean);
+    assert!(shutdown.ms < 1000.0, "shutting down took {} ms", shutdown.ms);
+}
