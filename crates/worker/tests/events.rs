@@ -1,0 +1,234 @@
+//! The worker's promises, checked without a display: a private glib `MainContext` drives the
+//! main-loop side, and real pool threads run the jobs.
+
+use static_assertions::{assert_impl_all, assert_not_impl_any};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use worker::{Cancelled, Canceller, Ending, Event, Job, JobError, Progress};
+
+// The handle a Cancel button or a shutdown hook keeps may go anywhere; the Job itself is
+// `Send` too, so a caller can move it into whichever future follows it.
+assert_impl_all!(Canceller: Send, Sync, Clone);
+assert_impl_all!(Job<u64, String>: Send);
+assert_not_impl_any!(Job<std::rc::Rc<u8>, String>: Send);
+
+type Events<T, E> = Vec<Event<T, E>>;
+
+/// Follows the job on a private main context until `Finished` and one more look, or fails
+/// after ten seconds instead of hanging the suite.
+fn collect<T, E>(mut job: Job<T, E>) -> Events<T, E> {
+    let context = glib::MainContext::new();
+    #[expect(clippy::disallowed_methods, reason = "a test drives its own context, not a main loop")]
+    context
+        .block_on(glib::future_with_timeout(Duration::from_secs(10), async move {
+            let mut events = Vec::new();
+            while let Some(event) = job.next().await {
+                events.push(event);
+            }
+            assert!(job.next().await.is_none(), "an event came after Finished");
+            events
+        }))
+        .expect("the job finished within ten seconds")
+}
+
+/// A pool of its own for each test. Keep it in a variable for the whole test: dropping a
+/// `glib::ThreadPool` waits for every job it holds, so a temporary pool would block right
+/// after `spawn` until the job finished on its own.
+fn pool(threads: u32) -> glib::ThreadPool {
+    glib::ThreadPool::exclusive(threads).expect("a thread pool")
+}
+
+/// Waits on a test thread, never a main loop.
+fn pause(duration: Duration) {
+    #[expect(clippy::disallowed_methods, reason = "a test thread, standing in for slow work")]
+    std::thread::sleep(duration);
+}
+
+#[test]
+fn a_job_that_succeeds_reports_in_order() {
+    let pool = pool(1);
+    let job = worker::spawn(&pool, |reporter| {
+        reporter.progress_with_message(0.5, "half way");
+        Ok::<_, String>(42)
+    })
+    .unwrap();
+    let half = Progress { fraction: 0.5, message: Some("half way".into()) };
+    assert_eq!(
+        collect(job),
+        [
+            Event::Started,
+            Event::Progress(half),
+            Event::Result(42),
+            Event::Finished(Ending::Succeeded)
+        ]
+    );
+}
+
+#[test]
+fn a_job_that_fails_reports_its_error_then_finishes() {
+    let pool = pool(1);
+    let job = worker::spawn(&pool, |_| Err::<u8, _>("disk full".to_owned())).unwrap();
+    assert_eq!(
+        collect(job),
+        [
+            Event::Started,
+            Event::Error(JobError::Failed("disk full".to_owned())),
+            Event::Finished(Ending::Failed)
+        ]
+    );
+}
+
+#[test]
+fn a_panic_becomes_an_error_and_the_pool_lives_on() {
+    let pool = pool(1);
+    let job =
+        worker::spawn(&pool, |_| -> Result<u8, String> { panic!("index out of bounds") }).unwrap();
+    assert_eq!(
+        collect(job),
+        [
+            Event::Started,
+            Event::Error(JobError::Panicked("index out of bounds".to_owned())),
+            Event::Finished(Ending::Failed)
+        ]
+    );
+    let formatted = worker::spawn(&pool, |_| -> Result<u8, String> { panic!("{} of {}", 3, 4) });
+    let events = collect(formatted.unwrap());
+    assert_eq!(events[1], Event::Error(JobError::Panicked("3 of 4".to_owned())));
+    // The same single pool thread still runs jobs.
+    let after = worker::spawn(&pool, |_| Ok::<_, String>("still here")).unwrap();
+    assert!(collect(after).contains(&Event::Result("still here")));
+}
+
+#[test]
+fn a_cancelled_job_ends_cancelled_not_failed() {
+    let pool = pool(1);
+    let (started, has_started) = mpsc::channel();
+    let job = worker::spawn(&pool, move |reporter| {
+        let _ = started.send(());
+        while !reporter.is_cancelled() {
+            pause(Duration::from_millis(1));
+        }
+        reporter.check_cancelled()?;
+        Ok::<u8, Cancelled>(1)
+    })
+    .unwrap();
+    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
+    job.cancel();
+    assert_eq!(collect(job), [Event::Started, Event::Finished(Ending::Cancelled)]);
+}
+
+#[test]
+fn cancelling_wins_over_a_late_result() {
+    let pool = pool(1);
+    let (started, has_started) = mpsc::channel();
+    let job = worker::spawn(&pool, move |reporter| {
+        let _ = started.send(());
+        while !reporter.is_cancelled() {
+            pause(Duration::from_millis(1));
+        }
+        Ok::<_, String>("done anyway") // A job that ignores the request still ends cancelled.
+    })
+    .unwrap();
+    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
+    job.canceller().cancel();
+    assert_eq!(collect(job), [Event::Started, Event::Finished(Ending::Cancelled)]);
+}
+
+#[test]
+fn a_job_cancelled_in_the_queue_never_starts() {
+    let pool = pool(1);
+    let (release, released) = mpsc::channel::<()>();
+    let blocker = worker::spawn(&pool, move |_| {
+        #[expect(clippy::disallowed_methods, reason = "a pool thread held busy on purpose")]
+        let _ = released.recv_timeout(Duration::from_secs(10));
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    let (ran, did_run) = mpsc::channel();
+    let queued = worker::spawn(&pool, move |_| {
+        let _ = ran.send(());
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    queued.cancel();
+    let _ = release.send(());
+    assert_eq!(collect(queued), [Event::Finished(Ending::Cancelled)]);
+    assert!(did_run.try_recv().is_err(), "the cancelled job's closure ran");
+    assert!(collect(blocker).contains(&Event::Finished(Ending::Succeeded)));
+}
+
+#[test]
+fn dropping_the_job_cancels_it() {
+    let pool = pool(1);
+    let (started, has_started) = mpsc::channel();
+    let (saw, saw_cancel) = mpsc::channel();
+    let job = worker::spawn(&pool, move |reporter| {
+        let _ = started.send(());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !reporter.is_cancelled() && Instant::now() < deadline {
+            pause(Duration::from_millis(1));
+        }
+        let _ = saw.send(reporter.is_cancelled());
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
+    drop(job);
+    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    let cancelled = saw_cancel.recv_timeout(Duration::from_secs(10));
+    assert_eq!(cancelled, Ok(true), "the job never saw the cancellation");
+}
+
+#[test]
+fn a_chatty_job_cannot_flood_the_main_loop() {
+    let pool = pool(1);
+    const REPORTS: u32 = 1_000_000;
+    let job = worker::spawn(&pool, |reporter| {
+        for step in 1..=REPORTS {
+            reporter.progress(f64::from(step) / f64::from(REPORTS));
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    // Nobody reads while the job runs: a million reports leave four messages waiting, not a
+    // million: Started, one progress notification, Result and Finished.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while job.queued_messages() < 4 && Instant::now() < deadline {
+        pause(Duration::from_millis(5));
+    }
+    assert_eq!(job.queued_messages(), 4);
+    assert_eq!(
+        collect(job),
+        [
+            Event::Started,
+            Event::Progress(Progress { fraction: 1.0, message: None }),
+            Event::Result(()),
+            Event::Finished(Ending::Succeeded)
+        ]
+    );
+}
+
+#[test]
+fn progress_read_while_it_runs_never_goes_backwards_and_ends_at_the_last_value() {
+    let pool = pool(1);
+    let job = worker::spawn(&pool, |reporter| {
+        for step in 1..=200_000u32 {
+            reporter.progress(f64::from(step) / 200_000.0);
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    let fractions: Vec<f64> = collect(job)
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Progress(progress) => Some(progress.fraction),
+            _ => None,
+        })
+        .collect();
+    assert!(fractions.windows(2).all(|pair| pair[0] <= pair[1]), "{fractions:?}");
+    assert_eq!(fractions.last(), Some(&1.0));
+    assert!(fractions.len() < 200_000, "every report became an event");
+}
