@@ -1,0 +1,109 @@
+//! Lesson 04's claims, checked on a real run of its autopilot (under a display: `cargo xtask
+//! test` provides Xvfb). One run serves every test; each test checks one claim.
+
+use lesson_report::{Report, check_command_line, run_autopilot};
+use serde_json::json;
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const EXE: &str = env!("CARGO_BIN_EXE_lesson-04-worker-object");
+
+fn report() -> &'static Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    // `run_autopilot` fails unless the lesson exits 0, so every test here also checks that.
+    REPORT.get_or_init(|| {
+        run_autopilot(Path::new(EXE), &["--work-ms", "1000"], Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+#[test]
+fn the_autopilot_exits_0_with_a_report() {
+    assert_eq!(report().lesson, "lesson-04-worker-object");
+}
+
+#[test]
+fn commands_are_handled_in_the_order_sent() {
+    let report = report();
+    let sent = &report.details["commands_sent"];
+    assert_eq!(
+        sent,
+        &json!([
+            "Start",
+            "Start",
+            "Pause",
+            "SetStepLength",
+            "Resume",
+            "SetStepLength",
+            "Cancel",
+            "Start"
+        ]),
+        "the scenario changed: check the chapter"
+    );
+    assert_eq!(&report.details["commands_answered"], sent);
+    assert!(report.flag("commands_in_order").unwrap());
+}
+
+#[test]
+fn the_worker_timer_ticks_on_the_worker_and_timeout_add_on_the_main_thread() {
+    let report = report();
+    let (worker, main) = (&report.details["worker_thread"], &report.details["main_thread"]);
+    assert_ne!(worker, main);
+    for (timer, thread) in [("worker_context_timer", worker), ("timeout_add_timer", main)] {
+        let timer = &report.details[timer];
+        assert_eq!(timer["threads"], json!([thread]), "{timer}");
+        assert!(timer["ticks"].as_u64().unwrap() >= 5, "{timer}");
+    }
+}
+
+#[test]
+fn the_worker_loop_runs_its_timer_between_steps() {
+    // An interval of 100 ms, plus at most one step (40 ms at the slowest the scenario asks for)
+    // before the loop gets back to the timer, plus slack for a loaded machine.
+    let gap = report().details["worker_context_timer"]["max_gap_ms"].as_f64().unwrap();
+    assert!(gap < 250.0, "the worker's timer waited {gap} ms");
+}
+
+#[test]
+fn pause_and_cancel_take_effect_within_100_ms() {
+    let report = report();
+    for figure in ["pause_latency_ms", "resume_latency_ms", "cancel_stopped_ms", "cancel_seen_ms"] {
+        let latency = report.number(figure).unwrap();
+        assert!(latency < 100.0, "{figure}: {latency} ms");
+    }
+    assert_eq!(report.number("steps_while_paused").unwrap(), 0.0);
+}
+
+#[test]
+fn slower_doubles_the_step() {
+    let report = report();
+    let (step, slower) =
+        (report.number("step_ms").unwrap(), report.number("slower_step_ms").unwrap());
+    assert!(slower >= 2.0 * step, "a slower step took {slower} ms, a normal one {step} ms");
+}
+
+#[test]
+fn the_window_stays_free_while_the_worker_works() {
+    let report = report();
+    let gap = report.heartbeat.max_gap_ms;
+    assert!(gap < 50.0, "the main loop stalled for {gap} ms");
+    let steps = report.number("job_steps").unwrap();
+    let expected = steps * report.number("step_ms").unwrap();
+    assert!(report.work.wall_ms >= expected, "the first job took {} ms", report.work.wall_ms);
+}
+
+#[test]
+fn closing_mid_work_shuts_the_worker_down_cleanly() {
+    let report = report();
+    assert!(report.flag("work_running_at_close").unwrap());
+    assert!(report.number("steps_left_at_close").unwrap() > 0.0);
+    let shutdown = report.shutdown.expect("the report says how the shutdown went");
+    assert!(shutdown.clean);
+    assert!(shutdown.ms < 1000.0, "shutting down took {} ms", shutdown.ms);
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_2() {
+    check_command_line(Path::new(EXE)).unwrap();
+}
