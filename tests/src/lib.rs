@@ -1,1 +1,7 @@
-//! See tests/compile.rs.
+//! Nothing to import: this package exists for its tests.
+//!
+//! - `tests/compile.rs` runs the catalogue of forbidden patterns in `ui/<topic>/`: every
+//!   `<case>.rs` must fail to compile with the error in `<case>.stderr`, and its `<case>_twin.rs`,
+//!   the same code with the fix, must compile and run.
+//! - `tests/runtime_guards.rs` shows the checks that Rust leaves to run time: the panics of
+//!   `glib::ThreadGuard`, `glib::SendWeakRef` and gtk-rs's main-thread assertion.

@@ -6,6 +6,7 @@ mod book;
 mod cmd;
 mod headless;
 mod lessons;
+mod lint_policy;
 mod measure;
 mod run;
 mod screenshots;
@@ -23,7 +24,10 @@ Commands:
   setup                      install the system packages the lessons and tests need
                              (Debian/Ubuntu: libgtk-4-dev pkg-config xvfb xauth)
   run <lesson> [-- <args>]   run one lesson, named by package, number or name (01, blocking)
-  test [<cargo test args>]   fmt, clippy, the tests (under Xvfb when headless), then book
+  test [<cargo test args>]   fmt, clippy, lint-policy, the tests (under Xvfb when headless),
+                             then book
+  lint-policy                check that clippy still denies every call clippy.toml disallows
+                             and the await_holding lints, on tests/lint-fixture
   book                       check the book's includes, build it with mdBook 0.5
   measure [--runs N] [--work-ms MS]
                              run every lesson's autopilot N times (default 3) and write
@@ -66,6 +70,7 @@ fn dispatch() -> Result {
         "setup" => no_arguments(command, rest).and_then(|()| setup::setup()),
         "run" => run::run(rest),
         "test" => test::test(rest),
+        "lint-policy" => no_arguments(command, rest).and_then(|()| lint_policy::lint_policy()),
         "book" => no_arguments(command, rest).and_then(|()| book::book()),
         "measure" => measure::measure(rest),
         "screenshots" => screenshots::screenshots(rest),

@@ -2,7 +2,7 @@
 //! bless` (rewrite the compile-fail expectations after a deliberate change).
 
 use crate::cmd::{self, Result};
-use crate::{book, setup};
+use crate::{book, lint_policy, setup};
 
 pub fn test(cargo_test_args: &[String]) -> Result {
     setup::setup().map_err(|f| f.in_step("setup"))?;
@@ -15,6 +15,7 @@ pub fn test(cargo_test_args: &[String]) -> Result {
         "-D",
         "warnings",
     ]))?;
+    lint_policy::lint_policy().map_err(|f| f.in_step("lint-policy"))?;
 
     // The lessons' tests open real windows; headless, Xvfb gives them a display to open them on.
     let mut tests = if cmd::has_display() {
@@ -31,5 +32,10 @@ pub fn test(cargo_test_args: &[String]) -> Result {
 }
 
 pub fn bless() -> Result {
-    cmd::run(cmd::cargo().args(["test", "-p", "compile-tests"]).env("TRYBUILD", "overwrite"))
+    // Only the trybuild harness: compile-tests' runtime guards need a display and write nothing.
+    cmd::run(
+        cmd::cargo()
+            .args(["test", "-p", "compile-tests", "--test", "compile"])
+            .env("TRYBUILD", "overwrite"),
+    )
 }

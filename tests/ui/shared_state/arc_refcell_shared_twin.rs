@@ -1,0 +1,18 @@
+// Arc does not make a RefCell shareable: Arc<T> is Send only if T is Sync, and RefCell is not.
+use std::sync::Arc;
+use std::sync::Mutex;
+
+fn start_squaring() -> Arc<Mutex<Vec<u64>>> {
+    let results = Arc::new(Mutex::new(Vec::new()));
+    let for_worker = Arc::clone(&results);
+    std::thread::spawn(move || {
+        for n in 0..10 {
+            for_worker.lock().unwrap().push(n * n);
+        }
+    });
+    results
+}
+
+fn main() {
+    let _ = start_squaring;
+}

@@ -1,0 +1,14 @@
+// std::thread::spawn needs a 'static closure: the thread may outlive what it borrows.
+fn square_all(numbers: &mut Vec<u64>) {
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for n in numbers.iter_mut() {
+                *n *= *n;
+            }
+        });
+    });
+}
+
+fn main() {
+    let _ = square_all;
+}

@@ -1,0 +1,13 @@
+// Even reading a widget on another thread is refused: sharing &Label needs Label: Sync.
+
+fn count_words(label: &gtk::Label) -> usize {
+    let mut words = 0;
+    std::thread::scope(|scope| {
+        scope.spawn(|| words = label.text().split_whitespace().count());
+    });
+    words
+}
+
+fn main() {
+    let _ = count_words;
+}

@@ -1,0 +1,14 @@
+// Even reading a widget on another thread is refused: sharing &Label needs Label: Sync.
+
+fn count_words(label: &gtk::Label) -> usize {
+    let mut words = 0;
+    let text = label.text();
+    std::thread::scope(|scope| {
+        scope.spawn(|| words = text.split_whitespace().count());
+    });
+    words
+}
+
+fn main() {
+    let _ = count_words;
+}

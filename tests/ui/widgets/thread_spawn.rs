@@ -1,0 +1,16 @@
+// A widget cannot move into std::thread::spawn: the thread's closure must be Send.
+
+fn long_computation() -> String {
+    "42".to_string()
+}
+
+fn show_result(label: gtk::Label) {
+    std::thread::spawn(move || {
+        let text = long_computation();
+        label.set_text(&text);
+    });
+}
+
+fn main() {
+    let _ = show_result;
+}

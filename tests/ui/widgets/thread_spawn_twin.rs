@@ -1,0 +1,22 @@
+// A widget cannot move into std::thread::spawn: the thread's closure must be Send.
+
+fn long_computation() -> String {
+    "42".to_string()
+}
+
+fn show_result(label: gtk::Label) {
+    let (sender, receiver) = async_channel::bounded(1);
+    std::thread::spawn(move || {
+        let text = long_computation();
+        let _ = sender.try_send(text);
+    });
+    glib::spawn_future_local(async move {
+        if let Ok(text) = receiver.recv().await {
+            label.set_text(&text);
+        }
+    });
+}
+
+fn main() {
+    let _ = show_result;
+}
