@@ -7,6 +7,7 @@
 //! checked here is what mdBook will include.
 
 use crate::cmd;
+use crate::figures;
 use std::fmt;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -208,9 +209,7 @@ pub fn check_markdown(md: &Path, text: &str) -> Vec<Problem> {
         let target = normalize(&dir.join(&include.path));
         let message = match std::fs::read_to_string(&target) {
             Ok(content) => check_content(&include.select, &content),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Some(format!("{} does not exist", cmd::shown(&target)))
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(figures::missing(&target)),
             Err(e) => Some(format!("cannot read {}: {e}", cmd::shown(&target))),
         };
         if let Some(message) = message {

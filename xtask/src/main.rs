@@ -4,6 +4,7 @@
 mod anchors;
 mod book;
 mod cmd;
+mod figures;
 mod headless;
 mod lessons;
 mod lint_policy;
@@ -22,16 +23,19 @@ Usage: cargo xtask <command>
 
 Commands:
   setup                      install the system packages the lessons and tests need
-                             (Debian/Ubuntu: libgtk-4-dev pkg-config xvfb xauth)
+                             (Debian/Ubuntu: libgtk-4-dev pkg-config xvfb xauth chromium)
   run <lesson> [-- <args>]   run one lesson, named by package, number or name (01, blocking)
   test [<cargo test args>]   fmt, clippy, lint-policy, the tests (under Xvfb when headless),
                              then book
   lint-policy                check that clippy still denies every call clippy.toml disallows
                              and the await_holding lints, on tests/lint-fixture
-  book                       check the book's includes, build it with mdBook 0.5
+  book                       check the book (includes, images, no pasted code, links),
+                             build it with mdBook 0.5, open it in headless Chromium
   measure [--runs N] [--work-ms MS]
-                             run every lesson's autopilot N times (default 3) and write
-                             the figures to book/src/generated/
+                             run every lesson's autopilot N times (default 3), save the
+                             reports to book/src/generated/, then run figures
+  figures                    draw every file in book/src/generated/ from the saved reports
+                             (tables, heartbeat charts, the summary) without running anything
   screenshots                every lesson saves its window at the telling moment to
                              book/src/images/<package>.png
   bless                      rewrite the compile-fail expectations (TRYBUILD=overwrite)
@@ -73,6 +77,7 @@ fn dispatch() -> Result {
         "lint-policy" => no_arguments(command, rest).and_then(|()| lint_policy::lint_policy()),
         "book" => no_arguments(command, rest).and_then(|()| book::book()),
         "measure" => measure::measure(rest),
+        "figures" => figures::figures(rest),
         "screenshots" => screenshots::screenshots(rest),
         "bless" => no_arguments(command, rest).and_then(|()| test::bless()),
         unknown => {

@@ -1,10 +1,9 @@
 //! `cargo xtask measure [--runs N] [--work-ms MS]`: runs every lesson's autopilot from a
-//! release build and writes the figures the book includes, in `book/src/generated/`: per lesson
-//! the raw reports (`<package>.json`) and a table of medians (`<package>.md`).
-
-mod figures;
+//! release build, saves the raw reports of each lesson in `book/src/generated/<package>.json`,
+//! then draws every generated file from them with `cargo xtask figures` (see [`crate::figures`]).
 
 use crate::cmd::{self, Failure, Result};
+use crate::figures;
 use crate::headless::{self, Prepared};
 use crate::lessons;
 use serde_json::{Value, json};
@@ -20,8 +19,8 @@ pub struct Options {
     pub work_ms: Option<u64>,
 }
 
-/// Where and on what the figures were measured; printed under every table, since figures from
-/// a laptop and from a CI runner differ.
+/// Where and on what the figures were measured, saved with them and printed with every table
+/// and chart, since figures from a laptop and from a CI runner differ.
 struct Machine {
     date_utc: String,
     host: String,
@@ -29,9 +28,8 @@ struct Machine {
     rustc: String,
 }
 
-/// One lesson's runs, kept together so that later outputs (a summary across lessons, charts of
-/// the timelines) can be drawn from the same data.
-struct Measurement {
+/// One lesson's runs, as they are saved (and read back as a [`figures::Measurement`]).
+struct Runs {
     package: String,
     reports: Vec<Value>,
 }
@@ -50,22 +48,22 @@ pub fn measure(args: &[String]) -> Result {
     let mut measurements = Vec::new();
     for package in packages {
         let reports = run_lesson(&release.join(&package), &package, &options)?;
-        measurements.push(Measurement { package, reports });
+        measurements.push(Runs { package, reports });
     }
 
     let machine = Machine::probe();
-    let generated = cmd::root().join("book/src/generated");
+    let generated = cmd::root().join(figures::GENERATED);
     std::fs::create_dir_all(&generated)
         .map_err(|e| Failure::new(format!("cannot create {}: {e}", cmd::shown(&generated))))?;
     let mut written = Vec::new();
     for measurement in &measurements {
-        written.extend(write_lesson(&generated, measurement, &machine, &options)?);
+        written.push(write_lesson(&generated, measurement, &machine, &options)?);
     }
-    cmd::step("measure: wrote");
+    cmd::step("measure: saved the reports");
     for path in written {
         eprintln!("  {}", cmd::shown(&path));
     }
-    Ok(())
+    figures::figures(&[])
 }
 
 pub fn parse_options(args: &[String]) -> std::result::Result<Options, String> {
@@ -141,12 +139,13 @@ impl Machine {
     }
 }
 
+/// Saves one lesson's reports as `<package>.json`, with where and how they were measured.
 fn write_lesson(
     dir: &Path,
-    measurement: &Measurement,
+    measurement: &Runs,
     machine: &Machine,
     options: &Options,
-) -> Result<[PathBuf; 2]> {
+) -> Result<PathBuf> {
     let generated = json!({
         "date_utc": machine.date_utc,
         "host": machine.host,
@@ -157,19 +156,10 @@ fn write_lesson(
     });
     let json = data_file(&generated, &measurement.reports)
         .map_err(|e| Failure::new(format!("{}: {e}", measurement.package)))?;
-    let markdown = format!(
-        "{}\n\n{}",
-        caption(machine, options.runs),
-        figures::markdown_table(&figures::rows(&measurement.reports))
-    );
-
-    let json_path = dir.join(format!("{}.json", measurement.package));
-    let md_path = dir.join(format!("{}.md", measurement.package));
-    for (path, text) in [(&json_path, json), (&md_path, markdown)] {
-        std::fs::write(path, text)
-            .map_err(|e| Failure::new(format!("cannot write {}: {e}", cmd::shown(path))))?;
-    }
-    Ok([json_path, md_path])
+    let path = dir.join(format!("{}.json", measurement.package));
+    std::fs::write(&path, json)
+        .map_err(|e| Failure::new(format!("cannot write {}: {e}", cmd::shown(&path))))?;
+    Ok(path)
 }
 
 /// `{"generated": {...}, "reports": [...]}` with one report per line: pretty-printed, the
@@ -183,15 +173,6 @@ fn data_file(generated: &Value, reports: &[Value]) -> serde_json::Result<String>
         "{{\n  \"generated\": {generated},\n  \"reports\": [\n    {}\n  ]\n}}\n",
         reports.join(",\n    ")
     ))
-}
-
-fn caption(machine: &Machine, runs: usize) -> String {
-    let Machine { date_utc, host, cpus, rustc } = machine;
-    let runs = if runs == 1 { "1 run".to_string() } else { format!("{runs} runs") };
-    format!(
-        "*Measured by `cargo xtask measure` on {date_utc} ({host}, {cpus} CPUs, {rustc}), \
-         median of {runs}.*"
-    )
 }
 
 #[cfg(test)]
@@ -234,18 +215,13 @@ mod tests {
     }
 
     #[test]
-    fn the_caption_names_machine_and_runs() {
-        let machine = Machine {
-            date_utc: "2026-01-02".into(),
-            host: "Linux 6.1.0 x86_64".into(),
-            cpus: 8,
-            rustc: "rustc 1.95.0".into(),
-        };
-        assert_eq!(
-            caption(&machine, 3),
-            "*Measured by `cargo xtask measure` on 2026-01-02 (Linux 6.1.0 x86_64, 8 CPUs, \
-             rustc 1.95.0), median of 3 runs.*"
-        );
-        assert!(caption(&machine, 1).ends_with("median of 1 run.*"));
+    fn figures_reads_what_measure_saves() {
+        let generated = json!({"date_utc": "2026-01-02", "host": "Linux", "cpus": 2,
+                               "rustc": "rustc 1.95.0", "runs": 1, "work_ms": null});
+        let reports = [json!({"heartbeat": {"max_gap_ms": 12.0}})];
+        let text = data_file(&generated, &reports).unwrap();
+        let measurement = figures::Measurement::parse("lesson-99-x", &text).unwrap();
+        assert_eq!(measurement.reports, reports);
+        assert_eq!(measurement.generated, generated);
     }
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask setup`: the Debian/Ubuntu packages the lessons build against (GTK 4 headers,
-//! found through pkg-config) and the tests run under (Xvfb, which needs xauth).
+//! found through pkg-config), the tests run under (Xvfb, which needs xauth), and the browser the
+//! book check opens the built book in (Chromium, headless).
 
 use crate::cmd::{self, Failure, Result};
 use crate::version;
@@ -26,8 +27,8 @@ pub fn setup() -> Result {
 
     if cmd::on_path("apt-get").is_none() {
         return Err(Failure::usage(format!(
-            "no apt-get here: install GTK 4 (>= {}) development files, pkg-config, xvfb-run and \
-             xauth with this system's package manager (Debian names: {})",
+            "no apt-get here: install GTK 4 (>= {}) development files, pkg-config, xvfb-run, \
+             xauth and chromium with this system's package manager (Debian names: {})",
             MIN_GTK.map(|n| n.to_string()).join("."),
             packages.join(" ")
         )));
@@ -64,7 +65,7 @@ fn check() -> Vec<Lack> {
     if !pkg_config {
         lacking.push(Lack { package: "pkg-config", why: "pkg-config not on PATH".into() });
     }
-    for (program, package) in [("xvfb-run", "xvfb"), ("xauth", "xauth")] {
+    for (program, package) in [("xvfb-run", "xvfb"), ("xauth", "xauth"), ("chromium", "chromium")] {
         if cmd::on_path(program).is_none() {
             lacking.push(Lack { package, why: format!("{program} not on PATH") });
         }

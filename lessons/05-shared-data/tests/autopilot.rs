@@ -1,0 +1,161 @@
+//! Lesson 05's claims, checked on a real run of its autopilot (under a display: `cargo xtask
+//! test` provides Xvfb). One run serves every test; each test checks one claim.
+
+use lesson_report::{Report, check_command_line, run_autopilot};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const EXE: &str = env!("CARGO_BIN_EXE_lesson-05-shared-data");
+/// 10 MB of payload per second of work: a 10 MB table.
+const WORK_MS: &str = "1000";
+
+fn screenshot_path() -> PathBuf {
+    std::env::temp_dir().join(format!("lesson-05-test-{}.png", std::process::id()))
+}
+
+fn report() -> &'static Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    // `run_autopilot` fails unless the lesson exits 0, so every test here also checks that.
+    REPORT.get_or_init(|| {
+        let shot = screenshot_path();
+        let args = ["--work-ms", WORK_MS, "--screenshot", shot.to_str().expect("utf-8 temp dir")];
+        run_autopilot(Path::new(EXE), &args, Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+fn number(field: &str) -> f64 {
+    report().number(field).unwrap()
+}
+
+fn flag(field: &str) -> bool {
+    report().flag(field).unwrap()
+}
+
+/// A field of one of the report's nested runs.
+fn field(run: &str, name: &str) -> &'static Value {
+    &report().details[run][name]
+}
+
+#[test]
+fn the_payload_follows_work_ms() {
+    let bytes = number("payload_bytes");
+    assert!((10.0e6..10.1e6).contains(&bytes), "{bytes} bytes for {WORK_MS} ms of work");
+    assert_eq!(bytes, number("payload_rows") * 8192.0);
+}
+
+#[test]
+fn a_move_copies_nothing_whatever_the_size() {
+    // Only the Vec's pointer, length and capacity travel, and the rows never left their memory.
+    assert_eq!(number("moved_bytes"), 24.0);
+    assert!(flag("moved_without_copy"));
+    // 10 MB move as fast as 8 KiB, within the noise of two thread hops on a busy machine.
+    let (big, small) = (number("move_round_trip_ms"), number("move_round_trip_small_ms"));
+    assert!(big < small + 5.0, "10 MB took {big} ms there and back, 8 KiB {small} ms");
+    let (big, small) = (number("send_to_ui_ms"), number("send_to_ui_small_ms"));
+    assert!(big < small + 5.0, "sending 10 MB to the window took {big} ms, 8 KiB {small} ms");
+}
+
+#[test]
+fn a_clone_is_deep_and_grows_with_the_data() {
+    assert!(flag("clone_is_deep"));
+    let (big, small) = (number("clone_ms"), number("clone_small_ms"));
+    // 1221 times the data: ten times the time is a very generous floor.
+    assert!(big > 10.0 * small, "copying 10 MB took {big} ms, 8 KiB {small} ms");
+    let moved = number("move_round_trip_ms");
+    assert!(big > moved, "copying 10 MB ({big} ms) was no slower than moving it ({moved} ms)");
+}
+
+#[test]
+fn an_arc_shares_cheaply_and_read_only() {
+    let clone_ns = number("arc_clone_ns");
+    assert!(clone_ns > 0.0 && clone_ns < 1000.0, "Arc::clone took {clone_ns} ns");
+    assert!(flag("arc_worker_read_same_rows"));
+    assert!(!flag("arc_mutable_while_shared"));
+    assert!(flag("arc_mutable_when_unique"));
+}
+
+#[test]
+fn shared_counters_lose_no_update() {
+    assert!(flag("no_lost_updates"));
+    for figure in ["mutex_increment_ns", "rwlock_read_ns", "atomic_increment_ns"] {
+        assert!(number(figure) > 0.0, "{figure}");
+    }
+}
+
+#[test]
+fn a_shared_buffer_shows_what_the_worker_wrote_after_sending() {
+    assert!(flag("aliasing_bug_observed"));
+    let (sent, shown) = (field("shared_buffer", "at_send"), field("shared_buffer", "displayed"));
+    // Batch 1 starts at one million, batch 2 at two million.
+    assert_eq!(sent["first"], json!(1_000_000));
+    assert_eq!(shown["first"], json!(2_000_000), "the window should show batch 2: {shown}");
+}
+
+#[test]
+fn a_clone_or_a_move_shows_what_was_sent() {
+    assert!(flag("aliasing_fixed_by_clone"));
+    assert!(flag("aliasing_fixed_by_move"));
+    for run in ["clone_under_lock", "moved_out"] {
+        assert_eq!(field(run, "displayed"), field(run, "at_send"), "{run}");
+        assert_eq!(field(run, "versions_seen"), &json!(1), "{run}");
+    }
+}
+
+#[test]
+fn opposite_lock_orders_deadlock_and_the_watchdog_breaks_it() {
+    assert!(flag("deadlock_detected"));
+    let run = &report().details["opposite_orders"];
+    assert_eq!(run["phases_when_detected"], json!(["WaitingSecond", "WaitingSecond"]));
+    assert_eq!(run["endings"], json!(["BackedOff", "BackedOff"]));
+    assert_eq!(run["tellers_joined"], json!(true));
+    assert_eq!(run["balances_conserved"], json!(true));
+    // The watchdog waits 300 ms without progress; a loaded machine may add to that.
+    let after = number("deadlock_detected_after_ms");
+    assert!((300.0..3000.0).contains(&after), "detected after {after} ms");
+}
+
+#[test]
+fn one_lock_order_finishes_every_transfer() {
+    assert!(flag("ordered_locking_finished"));
+    let run = &report().details["same_order"];
+    assert_eq!(run["transfers_done"], run["transfers_asked"]);
+    assert_eq!(run["endings"], json!(["Finished", "Finished"]));
+    assert_eq!(run["balances"], json!([1000, 1000]));
+    assert_eq!(run["tellers_joined"], json!(true));
+    assert!(run.get("deadlock_detected_at_ms").is_none(), "{run}");
+}
+
+#[test]
+fn the_window_stays_free_while_the_threads_work() {
+    let report = report();
+    let gap = report.heartbeat.max_gap_ms;
+    // Frames of a large window under Xvfb take 10 to 30 ms; a 10 MB copy on the main loop
+    // would add its own.
+    assert!(gap < 100.0, "the main loop stalled for {gap} ms");
+}
+
+#[test]
+fn closing_during_a_deadlock_shuts_down_cleanly() {
+    let report = report();
+    assert!(report.flag("deadlocked_at_close").unwrap());
+    let shutdown = report.shutdown.expect("the report says how the shutdown went");
+    assert!(shutdown.clean);
+    assert!(shutdown.ms < 1000.0, "shutting down took {} ms", shutdown.ms);
+}
+
+#[test]
+fn the_screenshot_is_a_png() {
+    let _ = report();
+    let shot = screenshot_path();
+    let bytes = std::fs::read(&shot).unwrap_or_else(|e| panic!("{}: {e}", shot.display()));
+    let _ = std::fs::remove_file(&shot);
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_2() {
+    check_command_line(Path::new(EXE)).unwrap();
+}
