@@ -69,6 +69,10 @@ pub fn run_autopilot(exe: &Path, args: &[&str], timeout: Duration) -> Result<Rep
             let _ = child.wait();
             break None;
         }
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "the test harness waits for a child process, never on a main loop"
+        )]
         std::thread::park_timeout(Duration::from_millis(20));
     };
     let stdout = collect(stdout);

@@ -404,7 +404,13 @@ mod tests {
                         return answer;
                     }
                 }
-                Err(TryRecvError::Empty) => std::thread::park_timeout(Duration::from_millis(1)),
+                Err(TryRecvError::Empty) => {
+                    #[expect(
+                        clippy::disallowed_methods,
+                        reason = "a unit test's thread waits for the worker; no main loop runs here"
+                    )]
+                    std::thread::park_timeout(Duration::from_millis(1));
+                }
                 Err(TryRecvError::Closed) => panic!("the worker ended"),
             }
         }
@@ -456,6 +462,10 @@ mod tests {
             if let Ok(Event::StepLengthSet(length)) = events.try_recv() {
                 applied.push(length);
             }
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "a unit test's thread waits for the worker; no main loop runs here"
+            )]
             std::thread::park_timeout(Duration::from_millis(1));
         }
         assert_eq!(applied, [*STEP_RANGE.start(), *STEP_RANGE.end()]);
@@ -467,6 +477,10 @@ mod tests {
         let (worker, events) = Worker::spawn().unwrap();
         drop(events);
         worker.send(Command::Start { steps: 3 });
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "a unit test's thread waits for the worker; no main loop runs here"
+        )]
         std::thread::park_timeout(Duration::from_millis(100));
         assert_eq!(worker.quit_and_join(), Ok(()), "a send to the closed channel panicked");
     }
@@ -480,6 +494,10 @@ mod tests {
         let deadline = Instant::now() + PATIENCE;
         while !thread.is_finished() {
             assert!(Instant::now() < deadline, "the worker outlived its handle");
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "a unit test's thread waits for the worker; no main loop runs here"
+            )]
             std::thread::park_timeout(Duration::from_millis(1));
         }
     }

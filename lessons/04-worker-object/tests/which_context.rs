@@ -34,6 +34,10 @@ fn run_until(
         }
         #[expect(clippy::disallowed_methods, reason = "a test thread drives a context by hand")]
         context.iteration(false);
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "a test thread waits for a timer on another context"
+        )]
         std::thread::park_timeout(Duration::from_millis(1));
     }
     true

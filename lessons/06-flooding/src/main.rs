@@ -589,6 +589,10 @@ impl Lesson for Flooding {
                 std::mem::forget(controller.pool.take());
                 return Err(format!("the worker did not stop within {STOP_PATIENCE:?}"));
             }
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "shutdown, after the main loop has returned: a bounded wait for the worker to stop"
+            )]
             std::thread::park_timeout(Duration::from_millis(1));
         }
         // Dropping the pool joins its thread, which has nothing left to do.

@@ -13,6 +13,9 @@ pub fn blocking_calls() {
     context.block_on(async {});
     glib::MainLoop::new(None, false).run();
 
+    std::thread::park();
+    std::thread::park_timeout(Duration::from_millis(1));
+
     let _ = std::thread::spawn(|| {}).join();
     std::thread::scope(|scope| {
         let _ = scope.spawn(|| {}).join();

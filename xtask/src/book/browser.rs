@@ -174,7 +174,13 @@ fn run_bounded(command: &mut Command) -> Result<(), String> {
                 let _ = child.wait();
                 return Err(format!("chromium did not finish within {} s", TIMEOUT.as_secs()));
             }
-            Ok(None) => std::thread::park_timeout(Duration::from_millis(50)),
+            Ok(None) => {
+                #[expect(
+                    clippy::disallowed_methods,
+                    reason = "xtask waits for Chromium; there is no main loop in xtask"
+                )]
+                std::thread::park_timeout(Duration::from_millis(50));
+            }
             Err(e) => return Err(format!("lost track of chromium: {e}")),
         }
     }
@@ -187,6 +193,10 @@ fn remove_profile(profile: &Path) {
         if std::fs::remove_dir_all(profile).is_ok() || !profile.exists() {
             return;
         }
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "xtask waits for Chromium; there is no main loop in xtask"
+        )]
         std::thread::park_timeout(Duration::from_millis(100));
     }
     eprintln!("  could not remove {}", profile.display());
