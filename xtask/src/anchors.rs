@@ -233,7 +233,8 @@ pub fn check_dir(src: &Path) -> io::Result<Vec<Problem>> {
     Ok(problems)
 }
 
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// Every `*.md` below `dir`, recursively, in the order the directory lists them.
+pub(crate) fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();

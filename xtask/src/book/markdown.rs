@@ -288,7 +288,7 @@ pub struct Book {
 impl Book {
     pub fn load(src: &Path) -> std::io::Result<Self> {
         let mut paths = Vec::new();
-        markdown_files(src, &mut paths)?;
+        anchors::markdown_files(src, &mut paths)?;
         paths.sort();
         let mut files = Vec::new();
         for path in paths {
@@ -413,19 +413,6 @@ impl Book {
             known.join(", ")
         ))
     }
-}
-
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            markdown_files(&path, out)?;
-        } else if path.extension().is_some_and(|ext| ext == "md") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
