@@ -9,6 +9,7 @@
 mod aliasing;
 mod costs;
 mod locks;
+mod report;
 mod threads;
 
 use aliasing::{Handoff, Message, Summary};
@@ -17,7 +18,7 @@ use costs::CostFigures;
 use gtk::prelude::*;
 use lesson_kit::{About, Findings, Lesson, LessonWindow, Pilot, ScenarioError, Stage, ms};
 use locks::{Bank, Order, Phase, Verdict, Watchdog};
-use serde::Serialize;
+use report::{AliasFindings, Details, LockFindings};
 use static_assertions::assert_not_impl_any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -538,79 +539,4 @@ impl SharedData {
 
 fn found<T>(what: &str, slot: &mut Option<T>) -> Result<T, ScenarioError> {
     slot.take().ok_or_else(|| ScenarioError(format!("no findings for {what}")))
-}
-
-/// One run of the aliasing demo.
-#[derive(Serialize)]
-struct AliasFindings {
-    /// Batch 1 as the worker sent it.
-    at_send: Summary,
-    /// Batch 1 as the window displayed it once the worker had written batch 2.
-    displayed: Summary,
-    /// How many different contents the window's repaints showed for this one batch: 1 if it
-    /// stayed what was sent.
-    versions_seen: usize,
-    /// What preparing the handoff cost the worker, in microseconds: the copy, for a clone.
-    handoff_us: f64,
-}
-
-/// One run of the two tellers.
-#[derive(Serialize)]
-struct LockFindings {
-    /// Transfers asked of both tellers together.
-    transfers_asked: u32,
-    /// Transfers they made.
-    transfers_done: u32,
-    /// From starting the tellers to both having ended.
-    run_ms: f64,
-    /// When the watchdog called a deadlock, from the start; absent if it never did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    deadlock_detected_at_ms: Option<f64>,
-    /// Where each teller was when the watchdog called the deadlock; absent if it never did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    phases_when_detected: Option<[Phase; 2]>,
-    /// How each teller ended.
-    endings: [Phase; 2],
-    /// The balances of accounts A and B at the end.
-    balances: [i64; 2],
-    /// A and B still hold what they opened with between them: no transfer was torn.
-    balances_conserved: bool,
-    /// Both teller threads ended and were joined at the end of the run.
-    tellers_joined: bool,
-}
-
-/// What lesson 05 reports besides the common fields. `work.wall_ms` is the six demos in a row,
-/// from the first press to the last demo's end; the heartbeat covers the same stretch.
-#[derive(Serialize)]
-struct Details {
-    /// The costs of each way to hand over the table (flattened: `clone_ms`, ...).
-    #[serde(flatten)]
-    costs: CostFigures,
-    /// With a shared `Arc<Mutex<Vec<u64>>>`, the window displayed something other than what
-    /// the worker sent.
-    aliasing_bug_observed: bool,
-    /// With a copy taken under the lock, it displayed what was sent.
-    aliasing_fixed_by_clone: bool,
-    /// With the buffer moved out of the mutex, it displayed what was sent.
-    aliasing_fixed_by_move: bool,
-    /// **Share the buffer (bug)**: the window got an `Arc` clone of the worker's buffer.
-    shared_buffer: AliasFindings,
-    /// **Send a clone**: the window got a copy of the buffer, taken under its lock.
-    clone_under_lock: AliasFindings,
-    /// **Send by move**: the window got the buffer itself, taken out of the mutex.
-    moved_out: AliasFindings,
-    /// With locks taken in opposite orders, the watchdog saw both tellers wait with no
-    /// progress, and had them back off.
-    deadlock_detected: bool,
-    /// When, from the start of that run.
-    deadlock_detected_after_ms: Option<f64>,
-    /// With both locks taken in one order, every transfer was made and no deadlock was seen.
-    ordered_locking_finished: bool,
-    /// **Opposite orders**: teller 1 locks A then B, teller 2 B then A.
-    opposite_orders: LockFindings,
-    /// **Same order**: both lock A then B.
-    same_order: LockFindings,
-    /// When the scenario ended, and the kit closed the window, two tellers were deadlocked:
-    /// the shutdown had to end them.
-    deadlocked_at_close: bool,
 }

@@ -8,16 +8,17 @@
 
 mod disk;
 mod meter;
+mod report;
 
 use disk::{CHUNKS, Checksum, TempDir, Transferred};
 use gtk::gio;
 use gtk::gio::prelude::*;
 use gtk::prelude::*;
-use lesson_kit::{
-    About, Findings, HeartbeatStats, Lesson, LessonWindow, Pilot, ScenarioError, Stage, ms,
-};
+use lesson_kit::{About, Findings, Lesson, LessonWindow, Pilot, ScenarioError, Stage, ms};
 use meter::{Meter, Metered};
-use serde::Serialize;
+use report::{
+    CancelledJobFigures, Details, FileFigures, JobFigures, ReadFigures, TaskFigures, TimerFigures,
+};
 use static_assertions::assert_not_impl_any;
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -700,139 +701,4 @@ impl AsyncIo {
         let wall = record.ended - record.started;
         Ok(WholeRead { wall, figures: ReadFigures::new(&record, wall, &heartbeat) })
     }
-}
-
-/// What lesson 07 reports besides the common fields. `work.wall_ms` is the whole read at the slow
-/// disk's pace; the common heartbeat covers everything from that read to the checksum's end.
-#[derive(Serialize)]
-struct Details {
-    /// The file the lesson wrote, in a temporary directory of its own that shutdown removes.
-    file: FileFigures,
-    /// Writing the file at start-up, with gio's async writes from a future on the main loop.
-    generate: TaskFigures,
-    /// The whole file, read at the slow disk's pace: `--work-ms` for all its chunks.
-    read: ReadFigures,
-    /// The whole file again, read as fast as gio delivers it.
-    full_speed_read: ReadFigures,
-    /// The second slow read ended as cancelled (not failed) after Cancel was pressed.
-    second_read_cancelled: bool,
-    /// How that read ended: "cancelled".
-    second_read_outcome: &'static str,
-    /// The bytes it had delivered when Cancel was pressed.
-    second_read_bytes_at_cancel: u64,
-    /// The bytes it delivered after Cancel was pressed: none.
-    second_read_bytes_after_cancel: u64,
-    /// From pressing Cancel to the read's future having ended.
-    cancel_to_finished_ms: f64,
-    /// The Sleep button's timer future.
-    timer: TimerFigures,
-    /// The Checksum button's blocking job on gio's pool.
-    spawn_blocking: JobFigures,
-    /// The same job once more, with Cancel pressed right after Checksum.
-    cancelled_job: CancelledJobFigures,
-    /// A third read was running when the scenario ended and the kit closed the window.
-    read_running_at_close: bool,
-}
-
-#[derive(Serialize)]
-struct FileFigures {
-    /// Where the file was: the directory must be gone once the lesson has exited.
-    path: String,
-    /// The file's size.
-    bytes: u64,
-    /// How much each read or write asks for: the file is this many `chunks`.
-    chunk_bytes: usize,
-    /// How many chunks make the file.
-    chunks: u32,
-    /// Whether gio can poll the file's stream from the main loop. A regular file's cannot, so gio
-    /// runs each async read on its own thread pool.
-    pollable: bool,
-}
-
-/// How a task on the main loop spent its time.
-#[derive(Serialize)]
-struct TaskFigures {
-    /// From its start to its end.
-    wall_ms: f64,
-    /// How many times the main loop polled it.
-    polls: u32,
-    /// The main loop's time inside it, all polls together.
-    main_loop_busy_ms: f64,
-    /// The longest the task held the main loop in one go.
-    longest_poll_ms: f64,
-}
-
-impl TaskFigures {
-    fn new(wall: Duration, meter: Meter) -> Self {
-        Self {
-            wall_ms: ms(wall),
-            polls: meter.polls,
-            main_loop_busy_ms: ms(meter.busy),
-            longest_poll_ms: ms(meter.longest),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ReadFigures {
-    /// How the read ended.
-    outcome: &'static str,
-    /// The bytes it delivered.
-    bytes: u64,
-    /// The chunks it delivered.
-    chunks: u32,
-    /// Bytes per second, in MiB.
-    mib_per_s: f64,
-    /// The longest main-loop stall from the press to the read's end.
-    heartbeat_max_gap_ms: f64,
-    /// The 99th percentile of the stalls over the same time.
-    heartbeat_p99_gap_ms: f64,
-    /// The read's future on the main loop: wall time, polls and the main loop's time in it.
-    task: TaskFigures,
-}
-
-impl ReadFigures {
-    fn new(record: &ReadRecord, wall: Duration, heartbeat: &HeartbeatStats) -> Self {
-        Self {
-            outcome: record.outcome.name(),
-            bytes: record.done.bytes,
-            chunks: record.done.chunks,
-            mib_per_s: (record.done.bytes as f64 / MIB / wall.as_secs_f64() * 10.0).round() / 10.0,
-            heartbeat_max_gap_ms: heartbeat.max_gap_ms,
-            heartbeat_p99_gap_ms: heartbeat.p99_gap_ms,
-            task: TaskFigures::new(wall, record.meter),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct TimerFigures {
-    /// How long the timer future was asked to wait: `--work-ms`.
-    asked_ms: f64,
-    /// How long it took, from its first poll to its end.
-    took_ms: f64,
-    /// The longest main-loop stall while it waited.
-    heartbeat_max_gap_ms: f64,
-}
-
-#[derive(Serialize)]
-struct JobFigures {
-    /// From pressing Checksum to the result reaching the main loop.
-    took_ms: f64,
-    /// The bytes the job hashed: the whole file.
-    bytes: u64,
-    /// The file's FNV-1a hash, in hex.
-    fnv1a: String,
-    /// Whether the job ran on the thread that owns the main loop: it did not.
-    ran_on_main_thread: bool,
-    /// The longest main-loop stall while the job ran.
-    heartbeat_max_gap_ms: f64,
-}
-
-#[derive(Serialize)]
-struct CancelledJobFigures {
-    /// How the job ended: "cancelled", the `IOErrorEnum::Cancelled` it returned taken as such.
-    outcome: &'static str,
-    /// From pressing Cancel to the job's answer reaching the main loop.
-    cancel_to_finished_ms: f64,
 }
