@@ -54,6 +54,21 @@ impl Report {
             .ok_or_else(|| format!("report of {} has no number `{field}`", self.lesson))
     }
 
+    /// The autopilot closed the window and the lesson reported a clean shutdown (workers
+    /// stopped, threads joined) within `limit_ms`, or a message saying what went wrong.
+    pub fn check_clean_shutdown(&self, limit_ms: f64) -> Result<(), String> {
+        match self.shutdown {
+            None => Err(format!("the report of {} says nothing of its shutdown", self.lesson)),
+            Some(Shutdown { clean: false, .. }) => {
+                Err(format!("{} did not stop everything it had started", self.lesson))
+            }
+            Some(Shutdown { ms, .. }) if ms >= limit_ms => {
+                Err(format!("{} took {ms} ms to shut down (limit {limit_ms} ms)", self.lesson))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
     /// A lesson-specific flag, or a message naming the field that is missing.
     pub fn flag(&self, field: &str) -> Result<bool, String> {
         self.details
@@ -101,6 +116,21 @@ mod tests {
         assert_eq!(report.number("depth"), Ok(2.0));
         assert_eq!(report.flag("changed"), Ok(true));
         assert!(report.number("missing").unwrap_err().contains("missing"));
+    }
+
+    #[test]
+    fn a_clean_shutdown_must_be_reported_clean_and_in_time() {
+        let mut report = parse_last_line(
+            "{\"lesson\":\"x\",\"heartbeat\":{\"interval_ms\":10.0,\"ticks\":0,\"max_gap_ms\":0.0,\
+             \"p99_gap_ms\":0.0},\"work\":{\"wall_ms\":0.0}}",
+        )
+        .unwrap();
+        assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("nothing"));
+        report.shutdown = Some(Shutdown { ms: 12.0, clean: true });
+        assert_eq!(report.check_clean_shutdown(1000.0), Ok(()));
+        assert!(report.check_clean_shutdown(10.0).unwrap_err().contains("took 12 ms"));
+        report.shutdown = Some(Shutdown { ms: 12.0, clean: false });
+        assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("did not stop"));
     }
 
     #[test]

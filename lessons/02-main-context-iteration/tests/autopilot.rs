@@ -67,7 +67,5 @@ fn bad_input_gets_one_line_and_exit_2() {
 
 #[test]
 fn the_window_closes_and_the_lesson_shuts_down_cleanly() {
-    let shutdown = report().shutdown.expect("the report says how the shutdown went");
-    assert!(shutdown.clean);
-    assert!(shutdown.ms < 1000.0, "shutting down took {} ms", shutdown.ms);
+    report().check_clean_shutdown(1000.0).unwrap();
 }

@@ -98,9 +98,7 @@ fn closing_mid_work_shuts_the_worker_down_cleanly() {
     let report = report();
     assert!(report.flag("work_running_at_close").unwrap());
     assert!(report.number("steps_left_at_close").unwrap() > 0.0);
-    let shutdown = report.shutdown.expect("the report says how the shutdown went");
-    assert!(shutdown.clean);
-    assert!(shutdown.ms < 1000.0, "shutting down took {} ms", shutdown.ms);
+    report.check_clean_shutdown(1000.0).unwrap();
 }
 
 #[test]

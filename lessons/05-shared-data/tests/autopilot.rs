@@ -141,9 +141,7 @@ fn the_window_stays_free_while_the_threads_work() {
 fn closing_during_a_deadlock_shuts_down_cleanly() {
     let report = report();
     assert!(report.flag("deadlocked_at_close").unwrap());
-    let shutdown = report.shutdown.expect("the report says how the shutdown went");
-    assert!(shutdown.clean);
-    assert!(shutdown.ms < 1000.0, "shutting down took {} ms", shutdown.ms);
+    report.check_clean_shutdown(1000.0).unwrap();
 }
 
 #[test]

@@ -128,9 +128,7 @@ fn coalesced_keeps_the_main_loop_free() {
 fn closing_mid_run_stops_the_worker_cleanly() {
     let report = report();
     assert!(report.flag("run_in_progress_at_close").unwrap());
-    let shutdown = report.shutdown.expect("the report says how the shutdown went");
-    assert!(shutdown.clean);
-    assert!(shutdown.ms < 1000.0, "shutting down took {} ms", shutdown.ms);
+    report.check_clean_shutdown(1000.0).unwrap();
 }
 
 #[test]

@@ -138,9 +138,7 @@ fn writing_the_file_leaves_the_main_loop_free() {
 fn closing_mid_read_shuts_down_cleanly_and_removes_the_file() {
     let report = report();
     assert!(flag("read_running_at_close"));
-    let shutdown = report.shutdown.expect("the report says how the shutdown went");
-    assert!(shutdown.clean);
-    assert!(shutdown.ms < 1000.0, "shutting down took {} ms", shutdown.ms);
+    report.check_clean_shutdown(1000.0).unwrap();
     // The report is printed after shutdown, and the process has exited by now.
     let path = figure("file.path").as_str().expect("the report names the file");
     let dir = Path::new(path).parent().expect("the file is in a directory");
