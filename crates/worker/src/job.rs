@@ -1,6 +1,7 @@
 //! Spawning a job on a pool, the handle the main loop keeps, and the reporter the job gets.
 
 use crate::events::{Ending, Event, JobError, Progress};
+use crate::pool::{Scope, Unfinished};
 use crate::progress::ProgressSlot;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -20,6 +21,8 @@ enum Message<T, E> {
 struct Shared {
     cancelled: AtomicBool,
     progress: ProgressSlot,
+    /// The `JobPool` the job belongs to, if any: closing it cancels the job too.
+    scope: Option<Arc<Scope>>,
 }
 
 impl Shared {
@@ -29,6 +32,7 @@ impl Shared {
 
     fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Acquire)
+            || self.scope.as_ref().is_some_and(|s| s.is_closing())
     }
 }
 
@@ -42,12 +46,30 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
-    let shared = Arc::new(Shared::default());
+    spawn_in(pool, job, None)
+}
+
+/// [`spawn`], counting the job in `scope` from now until its closure is done with or dropped.
+pub(crate) fn spawn_in<T, E, F>(
+    pool: &glib::ThreadPool,
+    job: F,
+    scope: Option<Arc<Scope>>,
+) -> Result<Job<T, E>, glib::Error>
+where
+    F: FnOnce(&Reporter) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let unfinished = scope.clone().map(Unfinished::enter);
+    let shared = Arc::new(Shared { scope, ..Shared::default() });
     // Unbounded, yet it never holds more than four messages: Started, one progress
     // notification, Result or Error, and Finished.
     let (sender, events) = async_channel::unbounded();
     let on_pool = shared.clone();
-    pool.push(move || run(job, on_pool, sender))?;
+    pool.push(move || {
+        let _unfinished = unfinished;
+        run(job, on_pool, sender);
+    })?;
     Ok(Job { events, shared, finished: false })
 }
 

@@ -20,8 +20,9 @@
 //! The job and everything it returns must be `Send`: a widget can never be captured or returned.
 //!
 //! One thing to know about `glib::ThreadPool` itself: dropping it waits for every job it holds,
-//! queued ones included. Keep the pool alive as long as its jobs, and at shutdown cancel the jobs
-//! first, so that the drop (which then joins the pool's threads) returns at once.
+//! queued ones included, for as long as they take. A window that closes needs better than that:
+//! [`JobPool`] wraps a pool, remembers its jobs, and its `shutdown` cancels them all, waits for
+//! them with a bound, and only then joins the pool's threads.
 //!
 //! ```no_run
 //! # fn demo(label: gtk_stub::Label) {}
@@ -51,7 +52,9 @@
 
 mod events;
 mod job;
+mod pool;
 mod progress;
 
 pub use events::{Ending, Event, JobError, Progress};
 pub use job::{Cancelled, Canceller, Job, Reporter, spawn};
+pub use pool::{JobPool, SpawnError};

@@ -232,3 +232,53 @@ fn progress_read_while_it_runs_never_goes_backwards_and_ends_at_the_last_value()
     assert_eq!(fractions.last(), Some(&1.0));
     assert!(fractions.len() < 200_000, "every report became an event");
 }
+
+#[test]
+fn a_job_pool_shutdown_cancels_running_and_queued_jobs_and_joins() {
+    let pool = worker::JobPool::exclusive(1).unwrap();
+    let (started, has_started) = mpsc::channel();
+    let running = pool
+        .spawn(move |reporter| {
+            let _ = started.send(());
+            while !reporter.is_cancelled() {
+                pause(Duration::from_millis(1));
+            }
+            Ok::<_, String>("stopped")
+        })
+        .unwrap();
+    let queued = pool.spawn(|_| Ok::<_, String>("never runs")).unwrap();
+    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
+    assert_eq!(pool.queued(), 1);
+
+    let began = Instant::now();
+    assert_eq!(pool.shutdown(Duration::from_secs(10)), Ok(()));
+    assert!(began.elapsed() < Duration::from_secs(2), "shutdown took {:?}", began.elapsed());
+    assert_eq!(collect(running), [Event::Started, Event::Finished(Ending::Cancelled)]);
+    assert_eq!(collect(queued), [Event::Finished(Ending::Cancelled)]);
+    assert!(matches!(pool.spawn(|_| Ok::<_, String>(())), Err(worker::SpawnError::ShutDown)));
+}
+
+#[test]
+fn a_job_pool_shutdown_gives_up_on_a_job_that_ignores_the_cancel() {
+    let pool = worker::JobPool::exclusive(1).unwrap();
+    let (release, released) = mpsc::channel::<()>();
+    let (started, has_started) = mpsc::channel();
+    let _stubborn = pool
+        .spawn(move |_| {
+            let _ = started.send(());
+            #[expect(clippy::disallowed_methods, reason = "a pool thread held busy on purpose")]
+            let _ = released.recv_timeout(Duration::from_secs(10));
+            Ok::<_, String>(())
+        })
+        .unwrap();
+    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
+
+    let began = Instant::now();
+    let outcome = pool.shutdown(Duration::from_millis(100));
+    let waited = began.elapsed();
+    let _ = release.send(());
+    assert_eq!(outcome, Err("1 job(s) still running after 100ms".to_owned()));
+    assert!(waited < Duration::from_secs(2), "shutdown hung for {waited:?}");
+}

@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use worker::{Cancelled, Canceller, Ending, Event, Job, JobError, Reporter};
+use worker::{Cancelled, Canceller, Ending, Event, Job, JobError, JobPool, Reporter};
 
 fn main() -> std::process::ExitCode {
     lesson_kit::run::<ThreadPoolLesson>()
@@ -24,6 +24,8 @@ fn main() -> std::process::ExitCode {
 const MAX_THREADS: u32 = 3;
 /// Each job does its work in this many steps, reporting progress and looking for a cancel.
 const STEPS: u32 = 50;
+/// How long closing the window may wait for cancelled jobs to return.
+const SHUTDOWN_PATIENCE: Duration = Duration::from_secs(2);
 
 // ANCHOR: job
 /// The same five seconds of work as lesson 01, now on a pool thread. Blocking here blocks one
@@ -61,7 +63,7 @@ struct ThreadPoolLesson {
 
 /// The pool, the jobs on it, and the rows that show them. Main thread only.
 struct Jobs {
-    pool: RefCell<Option<glib::ThreadPool>>,
+    pool: JobPool,
     work: Duration,
     window: LessonWindow,
     rows: gtk::Box,
@@ -93,7 +95,7 @@ struct JobRow {
 
 impl Jobs {
     fn pool_status(&self) -> String {
-        let queued = self.pool.borrow().as_ref().map_or(0, glib::ThreadPool::unprocessed);
+        let queued = self.pool.queued();
         self.max_queued.set(self.max_queued.get().max(queued));
         format!(
             "Pool: {} running, {queued} queued, at most {MAX_THREADS} threads; {} finished",
@@ -113,11 +115,7 @@ impl Jobs {
         let id = self.next_id.get() + 1;
         self.next_id.set(id);
         let row = JobRow::new(&self.rows, &format!("{name} #{id}"));
-        let spawned = match self.pool.borrow().as_ref() {
-            Some(pool) => worker::spawn(pool, work).map_err(|e| e.to_string()),
-            None => Err("the pool is shut down".to_owned()),
-        };
-        match spawned {
+        match self.pool.spawn(work) {
             Ok(job) => {
                 self.live.borrow_mut().push((id, job.canceller()));
                 self.pool_status.set_label(&self.pool_status());
@@ -236,12 +234,12 @@ impl Lesson for ThreadPoolLesson {
         window.add(&scroller);
 
         // ANCHOR: pool
-        // An exclusive pool: three threads of our own. `ThreadPool::shared(Some(3))` would
-        // share glib's global threads instead; either way, jobs beyond three wait in a queue.
-        let pool = glib::ThreadPool::exclusive(MAX_THREADS).expect("glib can start threads");
+        // Three threads of our own, in a `glib::ThreadPool` that the worker crate's `JobPool`
+        // wraps so that shutdown can stop every job. Jobs beyond three wait in the queue.
+        let pool = JobPool::exclusive(MAX_THREADS).expect("glib can start threads");
         // ANCHOR_END: pool
         let jobs = Rc::new(Jobs {
-            pool: RefCell::new(Some(pool)),
+            pool,
             work: stage.options.work,
             window: window.clone(),
             rows,
@@ -392,12 +390,10 @@ impl Lesson for ThreadPoolLesson {
 
     fn shutdown(&self) -> Result<(), String> {
         // ANCHOR: shutdown
-        // Cancel first: a cancelled job returns within one step. Then drop the pool, which
-        // waits for its jobs and joins its threads, so nothing outlives the window.
-        self.jobs.cancel_all();
-        drop(self.jobs.pool.borrow_mut().take());
+        // Cancels every job (a running one returns within one step, a queued one never
+        // starts), waits for them, and joins the pool's threads: nothing outlives the window.
+        self.jobs.pool.shutdown(SHUTDOWN_PATIENCE)
         // ANCHOR_END: shutdown
-        Ok(())
     }
 }
 

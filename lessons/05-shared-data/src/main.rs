@@ -504,8 +504,9 @@ impl Lesson for SharedData {
         // The aliasing worker looks at this flag between two steps, the tellers between two
         // steps and between two tries of a lock.
         self.app.stop.store(true, Ordering::Release);
-        // Queued jobs are cancelled; dropping the pool waits for the running one.
-        self.app.pool.shut_down();
+        // Queued jobs are cancelled, the running one is waited for (a measurement takes
+        // milliseconds), and the pool's threads are joined.
+        self.app.pool.shut_down(Duration::from_secs(2))?;
         self.app.threads.join_all()
     }
     // ANCHOR_END: shutdown

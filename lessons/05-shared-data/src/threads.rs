@@ -1,12 +1,12 @@
 //! The threads the lesson starts, kept where shutdown can reach them: jobs on a pool (the
-//! project's `worker` crate) for the one-off measurements, and named threads for the demos whose
+//! project's `worker::JobPool`) for the one-off measurements, and named threads for the demos whose
 //! threads must run side by side or talk to the window while they work.
 
 use std::cell::RefCell;
 use std::convert::Infallible;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use worker::{Canceller, Ending, Event, JobError};
+use worker::{Ending, Event, JobError, JobPool};
 
 /// What a pool job returned, and when the main loop received it.
 pub struct Delivered<T> {
@@ -14,19 +14,12 @@ pub struct Delivered<T> {
     pub arrived: Instant,
 }
 
-/// A `glib::ThreadPool` and the jobs it was given, so that shutdown can cancel the queued ones
-/// and wait for the running one.
-pub struct Pool {
-    pool: RefCell<Option<glib::ThreadPool>>,
-    cancellers: RefCell<Vec<Canceller>>,
-}
+/// The pool the measurements run on. Its `JobPool` lets shutdown stop every job at once.
+pub struct Pool(JobPool);
 
 impl Pool {
     pub fn new(threads: u32) -> Result<Self, glib::Error> {
-        Ok(Self {
-            pool: RefCell::new(Some(glib::ThreadPool::exclusive(threads)?)),
-            cancellers: RefCell::default(),
-        })
+        JobPool::exclusive(threads).map(Self)
     }
 
     // ANCHOR: run
@@ -36,12 +29,8 @@ impl Pool {
         &self,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<Delivered<T>, String> {
-        let mut events = {
-            let pool = self.pool.borrow();
-            let pool = pool.as_ref().ok_or("the lesson is shutting down")?;
-            worker::spawn(pool, move |_| Ok::<T, Infallible>(job())).map_err(|e| e.to_string())?
-        };
-        self.cancellers.borrow_mut().push(events.canceller());
+        let mut events =
+            self.0.spawn(move |_| Ok::<T, Infallible>(job())).map_err(|e| e.to_string())?;
         let mut delivered = None;
         while let Some(event) = events.next().await {
             match event {
@@ -57,12 +46,10 @@ impl Pool {
     }
     // ANCHOR_END: run
 
-    /// Cancels the jobs still queued, then drops the pool, which waits for the running ones.
-    pub fn shut_down(&self) {
-        for canceller in self.cancellers.take() {
-            canceller.cancel();
-        }
-        drop(self.pool.take());
+    /// Cancels the jobs still queued, waits (at most `patience`) for the running one, and
+    /// joins the pool's threads.
+    pub fn shut_down(&self, patience: Duration) -> Result<(), String> {
+        self.0.shutdown(patience)
     }
 }
 

@@ -16,9 +16,8 @@ use static_assertions::assert_not_impl_any;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use worker::{Canceller, Ending, Event, JobError};
+use worker::{Canceller, Ending, Event, JobError, JobPool};
 
 fn main() -> std::process::ExitCode {
     lesson_kit::run::<Flooding>()
@@ -71,7 +70,7 @@ struct Controller {
     view: View,
     /// Events per run, from `--work-ms`.
     events: u64,
-    pool: RefCell<Option<glib::ThreadPool>>,
+    pool: JobPool,
     run: RefCell<Option<Run>>,
     results: RefCell<Vec<Result<RunResult, String>>>,
 }
@@ -99,8 +98,6 @@ struct WorkerLink {
     channel: Option<async_channel::Receiver<Progress>>,
     /// The coalesced run's slot.
     slot: Option<Arc<Latest<Progress>>>,
-    /// Set when the worker's job has returned, or was dropped without running.
-    ended: Arc<AtomicBool>,
 }
 
 impl WorkerLink {
@@ -117,15 +114,6 @@ impl WorkerLink {
         if let Some(channel) = &self.channel {
             channel.close();
         }
-    }
-}
-
-/// Sets its flag when dropped: at the end of the worker's job, however it ends.
-struct SetOnDrop(Arc<AtomicBool>);
-
-impl Drop for SetOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Release);
     }
 }
 
@@ -183,8 +171,6 @@ impl Controller {
             return;
         }
         let pressed = Instant::now();
-        let pool = self.pool.borrow();
-        let Some(pool) = pool.as_ref() else { return }; // shut down already
         let total = self.events;
         // ANCHOR: transports
         let (mut channel, mut slot) = (None, None);
@@ -211,12 +197,9 @@ impl Controller {
         // ANCHOR: spawn_worker
         // The worker is a job on the project's pool worker (lesson 03). Its own progress
         // reporting is not used here: this lesson builds the three transports by hand.
-        let ended = Arc::new(AtomicBool::new(false));
-        let on_end = SetOnDrop(ended.clone());
-        let spawned = worker::spawn(pool, move |reporter| {
-            let _on_end = on_end;
-            flood::produce(total, outlet, || reporter.is_cancelled())
-        });
+        let spawned = self
+            .pool
+            .spawn(move |reporter| flood::produce(total, outlet, || reporter.is_cancelled()));
         // ANCHOR_END: spawn_worker
         let mut job = match spawned {
             Ok(job) => job,
@@ -225,7 +208,7 @@ impl Controller {
                 return;
             }
         };
-        let link = WorkerLink { canceller: job.canceller(), channel, slot, ended };
+        let link = WorkerLink { canceller: job.canceller(), channel, slot };
         *self.run.borrow_mut() = Some(Run {
             strategy,
             pressed,
@@ -492,11 +475,11 @@ impl Lesson for Flooding {
 
     fn build(stage: &Stage) -> Self {
         let view = View::new(&stage.window);
-        let pool = glib::ThreadPool::exclusive(1).expect("the system refused to start a thread");
+        let pool = JobPool::exclusive(1).expect("the system refused to start a thread");
         let controller = Rc::new(Controller {
             view,
             events: flood::events_for(stage.options.work),
-            pool: RefCell::new(Some(pool)),
+            pool,
             run: RefCell::new(None),
             results: RefCell::default(),
         });
@@ -577,28 +560,14 @@ impl Lesson for Flooding {
     // ANCHOR: shutdown
     fn shutdown(&self) -> Result<(), String> {
         let controller = &self.controller;
-        let ended = controller.run.borrow().as_ref().map(|run| {
+        // Closing the channel releases a worker blocked on a full one at once; the cancel
+        // makes it stop before its next event.
+        if let Some(run) = controller.run.borrow().as_ref() {
             run.link.stop();
-            run.link.ended.clone()
-        });
-        // The worker checks its cancel flag before every event, and a closed channel releases
-        // a blocked send at once: this wait is a few microseconds.
-        let deadline = Instant::now() + STOP_PATIENCE;
-        while ended.as_ref().is_some_and(|ended| !ended.load(Ordering::Acquire)) {
-            if Instant::now() > deadline {
-                // Dropping the pool would wait for the job forever: leave it to the process's end.
-                std::mem::forget(controller.pool.take());
-                return Err(format!("the worker did not stop within {STOP_PATIENCE:?}"));
-            }
-            #[expect(
-                clippy::disallowed_methods,
-                reason = "shutdown, after the main loop has returned: a bounded wait for the worker to stop"
-            )]
-            std::thread::park_timeout(Duration::from_millis(1));
         }
-        // Dropping the pool joins its thread, which has nothing left to do.
-        drop(controller.pool.take());
-        Ok(())
+        // The pool cancels its jobs too, waits for them (two seconds at most: a worker that
+        // ignored all this could not hang the window's closing), and joins its thread.
+        controller.pool.shutdown(STOP_PATIENCE)
     }
     // ANCHOR_END: shutdown
 }
