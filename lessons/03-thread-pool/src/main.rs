@@ -89,6 +89,7 @@ enum Milestone {
 
 /// One job's line in the window: its name and state, and its progress bar.
 struct JobRow {
+    name: String,
     label: gtk::Label,
     progress: gtk::ProgressBar,
 }
@@ -121,7 +122,7 @@ impl Jobs {
                 self.pool_status.set_label(&self.pool_status());
                 glib::spawn_future_local(self.clone().follow(id, job, row));
             }
-            Err(message) => row.label.set_label(&format!("#{id}: not queued: {message}")),
+            Err(message) => row.show_state(&format!("not queued: {message}")),
         }
     }
 
@@ -199,13 +200,11 @@ impl JobRow {
         line.append(&label);
         line.append(&progress);
         rows.append(&line);
-        Self { label, progress }
+        Self { name: name.to_owned(), label, progress }
     }
 
     fn show_state(&self, state: &str) {
-        let name = self.label.label();
-        let name = name.split(':').next().unwrap_or("job");
-        self.label.set_label(&format!("{name}: {state}"));
+        self.label.set_label(&format!("{}: {state}", self.name));
     }
 }
 
