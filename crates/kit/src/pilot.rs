@@ -55,6 +55,7 @@ impl Pilot {
         window: gtk::ApplicationWindow,
         screenshot: Option<PathBuf>,
     ) -> Self {
+        probe.keep_from(Instant::now());
         Self { probe, window, screenshot, screenshot_taken: RefCell::new(None) }
     }
 
