@@ -1,7 +1,7 @@
 //! Lesson 01's claims, checked on a real run of its autopilot (under a display: `cargo xtask
 //! test` provides Xvfb). One run serves every test; each test checks one claim.
 
-use lesson_report::{Report, check_command_line, run_autopilot};
+use lesson_report::{Report, check_command_line, check_stop_signals, run_autopilot};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -65,4 +65,13 @@ fn bad_input_gets_one_line_and_exit_2() {
 #[test]
 fn the_window_closes_and_the_lesson_shuts_down_cleanly() {
     report().check_clean_shutdown(1000.0).unwrap();
+}
+
+#[test]
+fn ctrl_c_sigterm_or_sighup_mid_work_shut_it_down_cleanly() {
+    let _ = report(); // first, so that no other run of the lesson competes with its timings
+    // The signal arrives 300 ms into a 1500 ms freeze. The main loop can only run its handler once the
+    // freeze is over, so the lesson ends about 1.2 s later, not within one second: lesson 01 again.
+    let (after, within) = (Duration::from_millis(300), Duration::from_millis(2500));
+    check_stop_signals(Path::new(EXE), &["--work-ms", "1500"], after, within).unwrap();
 }

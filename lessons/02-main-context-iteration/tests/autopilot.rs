@@ -1,7 +1,7 @@
 //! Lesson 02's claims, checked on a real run of its autopilot (under a display: `cargo xtask
 //! test` provides Xvfb). One run serves every test; each test checks one claim.
 
-use lesson_report::{Report, check_command_line, run_autopilot};
+use lesson_report::{Report, check_command_line, check_stop_signals, run_autopilot};
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -68,4 +68,11 @@ fn bad_input_gets_one_line_and_exit_2() {
 #[test]
 fn the_window_closes_and_the_lesson_shuts_down_cleanly() {
     report().check_clean_shutdown(1000.0).unwrap();
+}
+
+#[test]
+fn ctrl_c_sigterm_or_sighup_mid_work_shut_it_down_cleanly() {
+    let _ = report(); // first, so that no other run of the lesson competes with its timings
+    let (after, within) = (Duration::from_millis(300), Duration::from_millis(1000));
+    check_stop_signals(Path::new(EXE), &["--work-ms", "1000"], after, within).unwrap();
 }

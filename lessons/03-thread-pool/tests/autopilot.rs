@@ -1,7 +1,7 @@
 //! Lesson 03's claims, checked on a real run of its autopilot (under a display: `cargo xtask
 //! test` provides Xvfb). One run serves every test; each test checks one claim.
 
-use lesson_report::{Report, check_command_line, run_autopilot};
+use lesson_report::{Report, check_command_line, check_stop_signals, run_autopilot};
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -73,4 +73,11 @@ fn closing_the_window_cancels_running_jobs_and_joins_the_pool() {
 #[test]
 fn bad_input_gets_one_line_and_exit_2() {
     check_command_line(Path::new(EXE)).unwrap();
+}
+
+#[test]
+fn ctrl_c_sigterm_or_sighup_mid_work_shut_it_down_cleanly() {
+    let _ = report(); // first, so that no other run of the lesson competes with its timings
+    let (after, within) = (Duration::from_millis(300), Duration::from_millis(1000));
+    check_stop_signals(Path::new(EXE), &["--work-ms", "1000"], after, within).unwrap();
 }

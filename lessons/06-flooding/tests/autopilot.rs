@@ -2,7 +2,7 @@
 //! test` provides Xvfb). One run serves every test; each test checks one claim, with generous
 //! bounds: timings on a shared machine are noisy, so most claims are relations between runs.
 
-use lesson_report::{Report, check_command_line, run_autopilot};
+use lesson_report::{Report, check_command_line, check_stop_signals, run_autopilot};
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -134,4 +134,11 @@ fn closing_mid_run_stops_the_worker_cleanly() {
 #[test]
 fn bad_input_gets_one_line_and_exit_2() {
     check_command_line(Path::new(EXE)).unwrap();
+}
+
+#[test]
+fn ctrl_c_sigterm_or_sighup_mid_work_shut_it_down_cleanly() {
+    let _ = report(); // first, so that no other run of the lesson competes with its timings
+    let (after, within) = (Duration::from_millis(300), Duration::from_millis(1000));
+    check_stop_signals(Path::new(EXE), &["--work-ms", "1000"], after, within).unwrap();
 }
