@@ -4,7 +4,7 @@
 
 use crate::pilot::{Findings, Pilot, ScenarioError};
 use crate::watchdog::Watchdog;
-use crate::{EXIT_SCENARIO_FAILED, Lesson, LessonWindow, Options, ms};
+use crate::{EXIT_SCENARIO_FAILED, Ended, Lesson, LessonWindow, Options, ms};
 use gtk::prelude::*;
 use lesson_report::{Report, Shutdown, Work};
 use std::cell::{Cell, RefCell};
@@ -17,8 +17,9 @@ pub struct AutopilotRun {
     watchdog: RefCell<Option<Watchdog>>,
     /// The report, less its shutdown, once the scenario has finished.
     outcome: RefCell<Option<Result<Report<serde_json::Value>, String>>>,
+    /// Why the screenshot asked for was not written, if it was not. The report stands anyway.
+    screenshot_failed: RefCell<Option<String>>,
     closed_at: Cell<Option<Instant>>,
-    shutdown: Cell<Option<Shutdown>>,
 }
 
 impl AutopilotRun {
@@ -30,8 +31,8 @@ impl AutopilotRun {
                 Duration::from_secs(60) + options.work * 20,
             ))),
             outcome: RefCell::default(),
+            screenshot_failed: RefCell::default(),
             closed_at: Cell::new(None),
-            shutdown: Cell::new(None),
         }
     }
 
@@ -41,10 +42,10 @@ impl AutopilotRun {
         pilot: Rc<Pilot>,
         window: LessonWindow,
     ) {
-        let findings = play(lesson, pilot.clone(), &window).await.and_then(|findings| {
-            pilot.check_screenshot()?;
-            Ok(findings)
-        });
+        let findings = play(lesson, pilot.clone(), &window).await;
+        if findings.is_ok() {
+            *self.screenshot_failed.borrow_mut() = pilot.check_screenshot().err();
+        }
         let outcome = findings.map_err(|ScenarioError(message)| message).and_then(|findings| {
             let details = serde_json::to_value(&findings.details)
                 .map_err(|e| format!("could not encode the report: {e}"))?;
@@ -61,37 +62,71 @@ impl AutopilotRun {
         window.gtk_window().close();
     }
 
-    /// Called from the application's shutdown with what the lesson's `shutdown` returned.
-    pub fn shut_down(&self, outcome: Result<(), String>) {
-        let took = self.closed_at.get().map_or(Duration::ZERO, |closed| closed.elapsed());
-        if let Err(message) = &outcome {
-            eprintln!("{}: shutdown: {message}", self.lesson);
-        }
-        self.shutdown.set(Some(Shutdown { ms: ms(took), clean: outcome.is_ok() }));
-    }
-
-    /// Prints the report (or why there is none) and returns the exit code.
-    pub fn finish(&self) -> u8 {
+    /// Prints the report (or why there is none) and returns the exit code. `ended` is what the
+    /// lesson's `shutdown` returned, and `window_finalized` whether the window was freed after.
+    pub(crate) fn finish(&self, ended: Option<Ended>, window_finalized: bool) -> u8 {
         if let Some(watchdog) = self.watchdog.borrow_mut().take() {
             watchdog.disarm();
         }
+        let shutdown = ended.map(|Ended { outcome, at }| {
+            let took = self.closed_at.get().map_or(Duration::ZERO, |closed| at - closed);
+            if let Err(message) = &outcome {
+                eprintln!("{}: shutdown: {message}", self.lesson);
+            }
+            Shutdown { ms: ms(took), clean: outcome.is_ok(), window_finalized }
+        });
         let outcome =
             self.outcome.borrow_mut().take().unwrap_or_else(|| {
                 Err("the window was closed before the scenario finished".into())
             });
+        let screenshot_failed = self.screenshot_failed.borrow_mut().take();
+        let verdict = Verdict::of(outcome, shutdown, screenshot_failed);
+        if let Some(line) = &verdict.report {
+            println!("{line}");
+        }
+        for problem in &verdict.problems {
+            eprintln!("{}: {problem}", self.lesson);
+        }
+        verdict.exit_code
+    }
+}
+
+/// What a finished run prints and how it exits.
+#[derive(Debug)]
+struct Verdict {
+    /// The JSON report for stdout.
+    report: Option<String>,
+    /// One line each for stderr.
+    problems: Vec<String>,
+    exit_code: u8,
+}
+
+impl Verdict {
+    fn of(
+        outcome: Result<Report<serde_json::Value>, String>,
+        shutdown: Option<Shutdown>,
+        screenshot_failed: Option<String>,
+    ) -> Self {
         let line = outcome.and_then(|mut report| {
-            report.shutdown = self.shutdown.get();
+            report.shutdown = shutdown;
             serde_json::to_string(&report).map_err(|e| format!("could not encode the report: {e}"))
         });
         match line {
-            Ok(line) => {
-                println!("{line}");
-                0
-            }
-            Err(message) => {
-                eprintln!("{}: autopilot failed: {message}", self.lesson);
-                EXIT_SCENARIO_FAILED
-            }
+            // The report is printed whatever became of the screenshot: it is the run's result,
+            // the picture only an illustration of it.
+            Ok(line) => Self {
+                report: Some(line),
+                exit_code: if screenshot_failed.is_some() { EXIT_SCENARIO_FAILED } else { 0 },
+                problems: screenshot_failed
+                    .map(|e| format!("the screenshot was not saved: {e}"))
+                    .into_iter()
+                    .collect(),
+            },
+            Err(message) => Self {
+                report: None,
+                problems: vec![format!("autopilot failed: {message}")],
+                exit_code: EXIT_SCENARIO_FAILED,
+            },
         }
     }
 }
@@ -107,5 +142,48 @@ async fn play<L: Lesson>(
         .wait_until("the window to be mapped", Duration::from_secs(20), || gtk_window.is_mapped())
         .await?;
     pilot.sleep(Duration::from_millis(300)).await;
+    // One line for whoever watches the run (the signal tests wait for it): the work starts now.
+    eprintln!("{}: autopilot: playing the scenario", L::ABOUT.id);
     lesson.autopilot(pilot).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lesson_report::HeartbeatStats;
+
+    fn report() -> Report<serde_json::Value> {
+        Report {
+            lesson: "lesson-00-test".into(),
+            heartbeat: HeartbeatStats::from_ticks(Duration::ZERO, Duration::ZERO, &[]),
+            work: Work { wall_ms: 1.0 },
+            shutdown: None,
+            details: serde_json::json!({}),
+        }
+    }
+
+    #[test]
+    fn a_screenshot_that_was_not_saved_still_prints_the_report() {
+        let verdict = Verdict::of(Ok(report()), None, Some("/proc: read-only".into()));
+        assert!(verdict.report.is_some_and(|line| line.contains("lesson-00-test")));
+        assert_eq!(verdict.exit_code, EXIT_SCENARIO_FAILED);
+        assert_eq!(verdict.problems, ["the screenshot was not saved: /proc: read-only"]);
+    }
+
+    #[test]
+    fn a_failed_scenario_prints_no_report() {
+        let verdict = Verdict::of(Err("timed out".into()), None, None);
+        assert_eq!(verdict.report, None);
+        assert_eq!(verdict.problems, ["autopilot failed: timed out"]);
+        assert_eq!(verdict.exit_code, EXIT_SCENARIO_FAILED);
+    }
+
+    #[test]
+    fn a_good_run_prints_its_report_with_the_shutdown_and_exits_0() {
+        let shutdown = Shutdown { ms: 3.0, clean: true, window_finalized: true };
+        let verdict = Verdict::of(Ok(report()), Some(shutdown), None);
+        assert!(verdict.report.is_some_and(|line| line.contains("\"window_finalized\":true")));
+        assert!(verdict.problems.is_empty());
+        assert_eq!(verdict.exit_code, 0);
+    }
 }

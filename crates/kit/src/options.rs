@@ -109,6 +109,18 @@ fn check_screenshot_path(path: &std::path::Path) -> Result<(), String> {
     if let Some(dir) = parent.filter(|dir| !dir.is_dir()) {
         return Err(format!("--screenshot '{}': no directory '{}'", path.display(), dir.display()));
     }
+    check_writable(path)
+        .map_err(|e| format!("--screenshot '{}': cannot write there: {e}", path.display()))
+}
+
+/// Finds out now, not after the whole scenario, whether the picture can be written: by opening
+/// the file for writing, and removing it again if it did not exist before.
+fn check_writable(path: &std::path::Path) -> std::io::Result<()> {
+    let existed = path.exists();
+    std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
+    if !existed {
+        std::fs::remove_file(path)?;
+    }
     Ok(())
 }
 
@@ -144,10 +156,17 @@ mod tests {
 
     #[test]
     fn reads_every_option_in_both_spellings() {
-        let o = options(&["--autopilot", "--work-ms", "250", "--screenshot=shot.png"]);
+        let shot = std::env::temp_dir().join(format!("options-{}.png", std::process::id()));
+        let o = options(&[
+            "--autopilot",
+            "--work-ms",
+            "250",
+            &format!("--screenshot={}", shot.display()),
+        ]);
         assert!(o.autopilot);
         assert_eq!(o.work, Duration::from_millis(250));
-        assert_eq!(o.screenshot, Some(PathBuf::from("shot.png")));
+        assert_eq!(o.screenshot, Some(shot.clone()));
+        assert!(!shot.exists(), "checking that the screenshot can be written left a file behind");
         assert_eq!(options(&["--work-ms=20"]).work, Duration::from_millis(20));
     }
 
@@ -170,6 +189,7 @@ mod tests {
             (&["--work-ms", "600001"][..], "600000"),
             (&["--autopilot", "--screenshot", "shot.jpg"][..], ".png"),
             (&["--autopilot", "--screenshot", "/no/such/dir/s.png"][..], "no directory"),
+            (&["--autopilot", "--screenshot", "/proc/s.png"][..], "cannot write"),
             (&["--screenshot", "shot.png"][..], "needs --autopilot"),
         ] {
             let err = run(args).expect_err(&format!("{args:?} should be refused"));

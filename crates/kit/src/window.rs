@@ -120,3 +120,42 @@ impl LessonWindow {
         &self.window
     }
 }
+
+/// A `LessonWindow` that does not keep its widgets alive, for handlers of widgets inside it:
+/// `glib::clone!(#[weak] window, ...)` captures one, so a button's handler never holds the
+/// window that holds the button.
+pub struct WeakLessonWindow {
+    window: glib::WeakRef<gtk::ApplicationWindow>,
+    counter: glib::WeakRef<gtk::Label>,
+    status: glib::WeakRef<gtk::Label>,
+    content: glib::WeakRef<gtk::Box>,
+    buttons: glib::WeakRef<gtk::Box>,
+}
+
+impl glib::clone::Downgrade for LessonWindow {
+    type Weak = WeakLessonWindow;
+
+    fn downgrade(&self) -> WeakLessonWindow {
+        WeakLessonWindow {
+            window: ObjectExt::downgrade(&self.window),
+            counter: ObjectExt::downgrade(&self.counter),
+            status: ObjectExt::downgrade(&self.status),
+            content: ObjectExt::downgrade(&self.content),
+            buttons: ObjectExt::downgrade(&self.buttons),
+        }
+    }
+}
+
+impl glib::clone::Upgrade for WeakLessonWindow {
+    type Strong = LessonWindow;
+
+    fn upgrade(&self) -> Option<LessonWindow> {
+        Some(LessonWindow {
+            window: self.window.upgrade()?,
+            counter: self.counter.upgrade()?,
+            status: self.status.upgrade()?,
+            content: self.content.upgrade()?,
+            buttons: self.buttons.upgrade()?,
+        })
+    }
+}

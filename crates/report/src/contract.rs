@@ -18,11 +18,13 @@ pub fn check_command_line(exe: &Path) -> Result<(), String> {
         ));
     }
 
-    let mistakes: [(&[&str], bool, &str); 5] = [
+    let mistakes: [(&[&str], bool, &str); 6] = [
         (&["--no-such-option"], true, "--no-such-option"),
         (&["stray-argument"], true, "stray-argument"),
         (&["--work-ms", "fast"], true, "--work-ms"),
         (&["--screenshot", "shot.png"], true, "--autopilot"),
+        // Refused before the scenario runs, not found out after it.
+        (&["--autopilot", "--screenshot", "/proc/shot.png"], true, "cannot write"),
         (&["--autopilot"], false, "display"),
     ];
     for (args, with_display, needle) in mistakes {

@@ -6,10 +6,12 @@
 mod contract;
 mod heartbeat;
 mod run;
+mod signals;
 
 pub use contract::{EXIT_USAGE, check_command_line};
 pub use heartbeat::{HeartbeatStats, percentile};
 pub use run::{RunError, run_autopilot};
+pub use signals::{STOP_SIGNALS, Stop, check_stop_signal, check_stop_signals};
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -43,6 +45,9 @@ pub struct Shutdown {
     pub ms: f64,
     /// The lesson stopped everything it had started.
     pub clean: bool,
+    /// Nothing held the window once the application had ended: no reference cycle through a
+    /// handler kept it (and every widget in it) alive.
+    pub window_finalized: bool,
 }
 
 impl Report {
@@ -62,6 +67,10 @@ impl Report {
             Some(Shutdown { clean: false, .. }) => {
                 Err(format!("{} did not stop everything it had started", self.lesson))
             }
+            Some(Shutdown { window_finalized: false, .. }) => Err(format!(
+                "{}'s window was never freed: something (a reference cycle?) still holds it",
+                self.lesson
+            )),
             Some(Shutdown { ms, .. }) if ms >= limit_ms => {
                 Err(format!("{} took {ms} ms to shut down (limit {limit_ms} ms)", self.lesson))
             }
@@ -126,11 +135,14 @@ mod tests {
         )
         .unwrap();
         assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("nothing"));
-        report.shutdown = Some(Shutdown { ms: 12.0, clean: true });
+        let clean = Shutdown { ms: 12.0, clean: true, window_finalized: true };
+        report.shutdown = Some(clean);
         assert_eq!(report.check_clean_shutdown(1000.0), Ok(()));
         assert!(report.check_clean_shutdown(10.0).unwrap_err().contains("took 12 ms"));
-        report.shutdown = Some(Shutdown { ms: 12.0, clean: false });
+        report.shutdown = Some(Shutdown { clean: false, ..clean });
         assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("did not stop"));
+        report.shutdown = Some(Shutdown { window_finalized: false, ..clean });
+        assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("never freed"));
     }
 
     #[test]

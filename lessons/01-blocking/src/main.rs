@@ -53,7 +53,7 @@ impl Lesson for Blocking {
 
         // ANCHOR: handler
         danger.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             window,
             move |_| {
                 // This label change will not be seen: drawing it needs the main loop,

@@ -144,7 +144,7 @@ impl Lesson for MainContextIteration {
 
         // ANCHOR: buttons
         danger.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             window,
             #[strong]
             state,

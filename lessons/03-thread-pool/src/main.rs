@@ -274,7 +274,7 @@ impl Lesson for ThreadPoolLesson {
 
         // ANCHOR: buttons
         danger.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             jobs,
             move |_| {
                 let work = jobs.work;
@@ -282,20 +282,20 @@ impl Lesson for ThreadPoolLesson {
             }
         ));
         fail.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             jobs,
             move |_| jobs.queue("Fail", buggy_work)
         ));
         cancel.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             jobs,
             move |_| jobs.cancel_all()
         ));
         // ANCHOR_END: buttons
         batch.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             window,
-            #[strong]
+            #[weak]
             jobs,
             move |button| {
                 button.set_sensitive(false);

@@ -294,27 +294,27 @@ impl Lesson for WorkerObject {
         // ANCHOR: buttons
         let view = &controller.view;
         view.start.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             controller,
             move |_| controller.send(Command::Start { steps })
         ));
         view.pause.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             controller,
             move |_| controller.pause_or_resume()
         ));
         view.cancel.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             controller,
             move |_| controller.send(Command::Cancel)
         ));
         slower.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             controller,
             move |_| controller.change_step(2.0)
         ));
         faster.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             controller,
             move |_| controller.change_step(0.5)
         ));

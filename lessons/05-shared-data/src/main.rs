@@ -431,7 +431,7 @@ impl Lesson for SharedData {
         ];
         for (button, demo) in demos {
             button.connect_clicked(glib::clone!(
-                #[strong]
+                #[weak]
                 app,
                 move |_| app.launch(demo)
             ));

@@ -500,27 +500,27 @@ impl Lesson for AsyncIo {
         // ANCHOR: buttons
         let view = &app.view;
         view.read_slowly.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             app,
             move |_| app.start_read(true)
         ));
         view.read_fast.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             app,
             move |_| app.start_read(false)
         ));
         view.cancel.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             app,
             move |_| app.cancel()
         ));
         view.sleep.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             app,
             move |_| app.start_sleep()
         ));
         view.hash.connect_clicked(glib::clone!(
-            #[strong]
+            #[weak]
             app,
             move |_| app.start_checksum()
         ));
