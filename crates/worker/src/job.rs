@@ -49,18 +49,19 @@ where
     spawn_in(pool, job, None)
 }
 
-/// [`spawn`], counting the job in `scope` from now until its closure is done with or dropped.
+/// [`spawn`], counting the job as `unfinished` in its pool until its closure is done with or
+/// dropped.
 pub(crate) fn spawn_in<T, E, F>(
     pool: &glib::ThreadPool,
     job: F,
-    scope: Option<Arc<Scope>>,
+    unfinished: Option<Unfinished>,
 ) -> Result<Job<T, E>, glib::Error>
 where
     F: FnOnce(&Reporter) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
     E: Send + 'static,
 {
-    let unfinished = scope.clone().map(Unfinished::enter);
+    let scope = unfinished.as_ref().map(Unfinished::scope);
     let shared = Arc::new(Shared { scope, ..Shared::default() });
     // Unbounded, yet it never holds more than four messages: Started, one progress
     // notification, Result or Error, and Finished.
@@ -97,8 +98,9 @@ where
             let _ = notifier.try_send(Message::ProgressReady);
         }),
     };
-    // A panic is a bug in the job, not in the pool: catch it here so the pool thread lives on
-    // and the main loop hears about it like any other error.
+    // A panic is a bug in the job. `glib::ThreadPool::push` would catch it anyway, so the pool
+    // thread lives on either way; catching it here is what lets the main loop still hear an
+    // `Error` and a `Finished`, like for any other failure, instead of silence.
     let ending = match catch_unwind(AssertUnwindSafe(|| job(&reporter))) {
         Err(panic) => {
             send(Message::Error(JobError::Panicked(panic_message(panic.as_ref()))));
@@ -191,7 +193,10 @@ impl<T, E> Job<T, E> {
     pub async fn next(&mut self) -> Option<Event<T, E>> {
         while !self.finished {
             let Ok(message) = self.events.recv().await else {
-                // The pool dropped the job without running it: the pool was freed.
+                // Every sender is gone without a `Finished`: the job's closure was dropped
+                // without running. glib never does that (a freed pool runs its queued jobs
+                // first, and `run` always sends `Finished`), but a channel's end must mean
+                // something, and "it never ran" is the only thing it can mean.
                 self.finished = true;
                 return Some(Event::Finished(Ending::Cancelled));
             };

@@ -10,8 +10,9 @@
 //! - the returned [`Job`] yields typed [`Event`]s: `Started`, `Progress`, `Result` or `Error`,
 //!   and `Finished` always last, exactly once, whatever happened. Await them from
 //!   `glib::spawn_future_local` and update widgets there, on the main thread;
-//! - a job that panics becomes an `Error` event carrying the panic message; the pool thread and
-//!   the application carry on;
+//! - a job that panics becomes an `Error` event carrying the panic message, followed by
+//!   `Finished` as always. (`glib::ThreadPool::push` itself catches a job's panic, so the pool
+//!   thread would live on anyway; what the crate adds is that the main loop hears about it);
 //! - [`Job::cancel`], a [`Canceller`], or dropping the `Job` cancels it: the job sees
 //!   [`Reporter::is_cancelled`] and ends with [`Ending::Cancelled`], not an error;
 //! - progress is coalesced: however often a job reports, at most one progress event is waiting

@@ -10,7 +10,8 @@ use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// What a `JobPool` shares with its jobs: whether it is closing, and how many jobs are not done.
 #[derive(Default)]
@@ -27,18 +28,27 @@ impl Scope {
 
 /// Counts one job as unfinished for as long as it lives: it travels with the job's closure, so
 /// it is dropped when the closure has run, or when the pool drops the closure without running it.
-pub(crate) struct Unfinished(Arc<Scope>);
+/// It also holds a sender of a channel nobody sends on: once every job's is dropped, the channel
+/// disconnects, and that is the event `shutdown` sleeps until.
+pub(crate) struct Unfinished {
+    scope: Arc<Scope>,
+    _alive: mpsc::Sender<()>,
+}
 
 impl Unfinished {
-    pub(crate) fn enter(scope: Arc<Scope>) -> Self {
+    pub(crate) fn enter(scope: Arc<Scope>, alive: mpsc::Sender<()>) -> Self {
         scope.unfinished.fetch_add(1, Ordering::AcqRel);
-        Self(scope)
+        Self { scope, _alive: alive }
+    }
+
+    pub(crate) fn scope(&self) -> Arc<Scope> {
+        self.scope.clone()
     }
 }
 
 impl Drop for Unfinished {
     fn drop(&mut self) {
-        self.0.unfinished.fetch_sub(1, Ordering::AcqRel);
+        self.scope.unfinished.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -67,13 +77,22 @@ impl std::error::Error for SpawnError {}
 pub struct JobPool {
     pool: RefCell<Option<glib::ThreadPool>>,
     scope: Arc<Scope>,
+    /// Cloned into every job; dropped by `shutdown`, which then waits on `all_done`.
+    alive: RefCell<Option<mpsc::Sender<()>>>,
+    all_done: mpsc::Receiver<()>,
 }
 
 impl JobPool {
     /// A pool of `max_threads` threads of its own (Qt's `maxThreadCount`).
     pub fn exclusive(max_threads: u32) -> Result<Self, glib::Error> {
         let pool = glib::ThreadPool::exclusive(max_threads)?;
-        Ok(Self { pool: RefCell::new(Some(pool)), scope: Arc::default() })
+        let (alive, all_done) = mpsc::channel();
+        Ok(Self {
+            pool: RefCell::new(Some(pool)),
+            scope: Arc::default(),
+            alive: RefCell::new(Some(alive)),
+            all_done,
+        })
     }
 
     /// Queues `job`, as [`crate::spawn`] does, and counts it until it is done.
@@ -85,7 +104,9 @@ impl JobPool {
     {
         let pool = self.pool.borrow();
         let pool = pool.as_ref().ok_or(SpawnError::ShutDown)?;
-        spawn_in(pool, job, Some(self.scope.clone())).map_err(SpawnError::Glib)
+        let alive = self.alive.borrow().clone().ok_or(SpawnError::ShutDown)?;
+        let unfinished = Unfinished::enter(self.scope.clone(), alive);
+        spawn_in(pool, job, Some(unfinished)).map_err(SpawnError::Glib)
     }
 
     /// Jobs waiting for a free thread (`ThreadPool::unprocessed`).
@@ -99,23 +120,26 @@ impl JobPool {
     pub fn shutdown(&self, patience: Duration) -> Result<(), String> {
         self.scope.closing.store(true, Ordering::Release);
         let Some(pool) = self.pool.borrow_mut().take() else { return Ok(()) };
-        let deadline = Instant::now() + patience;
-        loop {
-            let unfinished = self.scope.unfinished.load(Ordering::Acquire);
-            if unfinished == 0 {
-                drop(pool); // Every job has returned: this only joins idle threads.
-                return Ok(());
-            }
-            if Instant::now() >= deadline {
+        drop(self.alive.take());
+        // Sleeps until the last job lets go of its sender (nobody ever sends), or `patience`
+        // runs out: one wake-up, not one per millisecond of polling.
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "the window is closing: shutdown's wait for cancelled jobs, bounded by \
+                      `patience`, which they notice within one step"
+        )]
+        let waited = self.all_done.recv_timeout(patience);
+        match waited {
+            Err(mpsc::RecvTimeoutError::Timeout) => {
                 // Dropping the pool now would block until the stuck job returns.
                 std::mem::forget(pool);
-                return Err(format!("{unfinished} job(s) still running after {patience:?}"));
+                let unfinished = self.scope.unfinished.load(Ordering::Acquire);
+                Err(format!("{unfinished} job(s) still running after {patience:?}"))
             }
-            #[expect(
-                clippy::disallowed_methods,
-                reason = "shutdown's wait for cancelled jobs, bounded by `patience`"
-            )]
-            std::thread::park_timeout(Duration::from_millis(1));
+            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                drop(pool); // Every job has returned: this only joins idle threads.
+                Ok(())
+            }
         }
     }
 }

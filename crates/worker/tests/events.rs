@@ -259,6 +259,37 @@ fn a_job_pool_shutdown_cancels_running_and_queued_jobs_and_joins() {
     assert!(matches!(pool.spawn(|_| Ok::<_, String>(())), Err(worker::SpawnError::ShutDown)));
 }
 
+/// How many times the calling thread has given up the CPU to wait, since it started.
+fn waits_so_far() -> i64 {
+    use nix::sys::resource::{UsageWho, getrusage};
+    getrusage(UsageWho::RUSAGE_THREAD).expect("getrusage").voluntary_context_switches()
+}
+
+#[test]
+fn a_job_pool_shutdown_sleeps_until_the_jobs_are_done_instead_of_polling() {
+    let pool = worker::JobPool::exclusive(1).unwrap();
+    let (started, has_started) = mpsc::channel();
+    // A job that takes 300 ms to notice it was cancelled: one long step.
+    let _slow = pool
+        .spawn(move |reporter| {
+            let _ = started.send(());
+            while !reporter.is_cancelled() {
+                pause(Duration::from_millis(300));
+            }
+            Ok::<_, String>(())
+        })
+        .unwrap();
+    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
+
+    let before = waits_so_far();
+    assert_eq!(pool.shutdown(Duration::from_secs(10)), Ok(()));
+    let woke = waits_so_far() - before;
+    // Waiting for an event wakes the thread a handful of times; polling every millisecond,
+    // a few hundred.
+    assert!(woke < 20, "the shutdown woke up {woke} times while it waited");
+}
+
 #[test]
 fn a_job_pool_shutdown_gives_up_on_a_job_that_ignores_the_cancel() {
     let pool = worker::JobPool::exclusive(1).unwrap();

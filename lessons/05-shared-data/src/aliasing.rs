@@ -2,12 +2,12 @@
 //! a shared handle on its buffer, `Arc<Mutex<Vec<u64>>>`, and goes on writing into it. PySide's
 //! signal does the same with any Python object it carries; here the type says so.
 
+use crate::threads::{Named, spawn_named};
 use async_channel::{Receiver, Sender};
 use serde::Serialize;
 use static_assertions::assert_impl_all;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Readings in one batch.
@@ -95,11 +95,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub fn spawn(
     handoff: Handoff,
     stop: Arc<AtomicBool>,
-) -> std::io::Result<(JoinHandle<()>, Receiver<Message>)> {
+) -> std::io::Result<(Named, Receiver<Message>)> {
     let (sender, messages) = async_channel::unbounded();
-    let thread = std::thread::Builder::new()
-        .name(THREAD_NAME.into())
-        .spawn(move || produce(handoff, &sender, &stop))?;
+    let thread = spawn_named(THREAD_NAME, move || produce(handoff, &sender, &stop))?;
     Ok((thread, messages))
 }
 
@@ -161,7 +159,7 @@ mod tests {
         let done = messages.recv_blocking();
         assert!(matches!(done, Ok(Message::Done)));
         #[expect(clippy::disallowed_methods, reason = "a unit test, not the main loop")]
-        thread.join().unwrap();
+        thread.handle.join().unwrap();
         (at_send, readings.summary())
     }
 

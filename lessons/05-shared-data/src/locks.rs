@@ -6,10 +6,10 @@
 //! Nothing here can hang: a teller never waits for a lock without a way out (`try_lock`, and a
 //! look at the back-off and stop flags between tries), so every teller ends, and can be joined.
 
+use crate::threads::{Named, spawn_named};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Transfers each teller is asked to make.
@@ -118,10 +118,7 @@ pub struct Bank {
 static_assertions::assert_impl_all!(Bank: Send, Sync);
 
 /// Starts the two tellers. Their threads end by themselves: joining them never hangs.
-pub fn start(
-    order: Order,
-    stop: Arc<AtomicBool>,
-) -> std::io::Result<(Arc<Bank>, Vec<JoinHandle<()>>)> {
+pub fn start(order: Order, stop: Arc<AtomicBool>) -> std::io::Result<(Arc<Bank>, Vec<Named>)> {
     let account = |name| Account { name, balance: Mutex::new(OPENING_BALANCE) };
     let bank = Arc::new(Bank {
         order,
@@ -134,8 +131,7 @@ pub fn start(
     let mut threads = Vec::new();
     for (who, name) in TELLERS.into_iter().enumerate() {
         let for_teller = Arc::clone(&bank);
-        let spawned =
-            std::thread::Builder::new().name(name.into()).spawn(move || for_teller.serve(who));
+        let spawned = spawn_named(name, move || for_teller.serve(who));
         match spawned {
             Ok(thread) => threads.push(thread),
             Err(e) => {
@@ -379,7 +375,7 @@ mod tests {
         }
         for thread in threads {
             #[expect(clippy::disallowed_methods, reason = "a unit test; the tellers have ended")]
-            thread.join().unwrap();
+            thread.handle.join().unwrap();
         }
         (stuck, bank)
     }
@@ -417,7 +413,7 @@ mod tests {
         stop.store(true, Ordering::Release);
         for thread in threads {
             #[expect(clippy::disallowed_methods, reason = "a unit test; the tellers were stopped")]
-            thread.join().unwrap();
+            thread.handle.join().unwrap();
         }
         assert!(deadlocked, "the tellers never deadlocked: {:?}", bank.phases());
         assert_eq!(bank.phases(), [Phase::Stopped, Phase::Stopped]);

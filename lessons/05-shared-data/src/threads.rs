@@ -53,43 +53,58 @@ impl Pool {
     }
 }
 
+/// A thread the lesson started, with a way to hear that it ended without polling it.
+pub struct Named {
+    pub handle: JoinHandle<()>,
+    /// Nobody sends on it: it closes when the thread's function returns or unwinds, dropping
+    /// the sender it took along.
+    ended: async_channel::Receiver<()>,
+}
+
+/// Starts `work` on a thread called `name`.
+pub fn spawn_named(name: &str, work: impl FnOnce() + Send + 'static) -> std::io::Result<Named> {
+    let (alive, ended) = async_channel::bounded::<()>(1);
+    let handle = std::thread::Builder::new().name(name.into()).spawn(move || {
+        let _alive = alive;
+        work();
+    })?;
+    Ok(Named { handle, ended })
+}
+
 /// Every named thread the lesson started and has not joined yet.
 #[derive(Default)]
-pub struct Threads(RefCell<Vec<JoinHandle<()>>>);
+pub struct Threads(RefCell<Vec<Named>>);
 
 impl Threads {
-    pub fn add(&self, thread: JoinHandle<()>) {
+    pub fn add(&self, thread: Named) {
         self.0.borrow_mut().push(thread);
     }
 
     /// Waits, without blocking the main loop, for the thread called `name` to end, then joins
     /// it. Used once the demo knows the thread is about to end: it has said it is done.
     pub async fn join(&self, name: &str, patience: Duration) -> Result<(), String> {
-        let deadline = Instant::now() + patience;
-        loop {
-            let finished = {
-                let mut threads = self.0.borrow_mut();
-                let found = threads.iter().position(|t| t.thread().name() == Some(name));
-                match found {
-                    None => return Err(format!("no thread called '{name}'")),
-                    Some(i) if threads[i].is_finished() => Some(threads.swap_remove(i)),
-                    Some(_) => None,
-                }
-            };
-            if let Some(thread) = finished {
-                return joined(thread);
-            }
-            if Instant::now() > deadline {
-                return Err(format!("thread '{name}' did not end within {patience:?}"));
-            }
-            glib::timeout_future(Duration::from_millis(1)).await;
+        let ended = {
+            let threads = self.0.borrow();
+            let found = threads.iter().find(|t| t.handle.thread().name() == Some(name));
+            found.ok_or_else(|| format!("no thread called '{name}'"))?.ended.clone()
+        };
+        // The closed channel is the thread's last act: `recv` returns once it is over.
+        let over = glib::future_with_timeout(patience, ended.recv()).await;
+        if over.is_err() {
+            return Err(format!("thread '{name}' did not end within {patience:?}"));
         }
+        let thread = {
+            let mut threads = self.0.borrow_mut();
+            let i = threads.iter().position(|t| t.handle.thread().name() == Some(name));
+            threads.swap_remove(i.expect("found above, and only this method removes threads"))
+        };
+        joined(thread.handle)
     }
 
     /// Joins every thread left: at shutdown, once they were told to stop.
     pub fn join_all(&self) -> Result<(), String> {
         let problems: Vec<String> =
-            self.0.take().into_iter().filter_map(|thread| joined(thread).err()).collect();
+            self.0.take().into_iter().filter_map(|thread| joined(thread.handle).err()).collect();
         if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
     }
 }
@@ -98,8 +113,8 @@ fn joined(thread: JoinHandle<()>) -> Result<(), String> {
     let name = thread.thread().name().unwrap_or("unnamed").to_owned();
     #[expect(
         clippy::disallowed_methods,
-        reason = "the thread has ended (is_finished) or was told to stop and checks within a \
-                  millisecond: the join returns at once"
+        reason = "the thread has ended (its channel closed) or was told to stop and checks \
+                  within a millisecond: the join returns at once"
     )]
     let outcome = thread.join();
     outcome.map_err(|_| format!("thread '{name}' panicked"))
