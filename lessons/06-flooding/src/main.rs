@@ -272,8 +272,21 @@ impl Controller {
     }
 
     fn worker_ended(&self, outcome: Result<WorkerReport, String>) {
-        if let Some(run) = self.run.borrow_mut().as_mut() {
+        let slot = {
+            let mut run = self.run.borrow_mut();
+            let Some(run) = run.as_mut() else { return };
             run.worker = Some(outcome);
+            run.link.slot.clone()
+        };
+        // Coalesced: the worker's end is the run's end, whether or not a frame comes (a hidden
+        // window paints none). Show what the last frame did not, and the window is done.
+        if let Some(slot) = slot {
+            if let Some(event) = slot.take() {
+                self.show(&event);
+            }
+            if let Some(run) = self.run.borrow_mut().as_mut() {
+                run.drained = true;
+            }
         }
         self.finish_if_done();
     }
@@ -345,7 +358,8 @@ async fn show_every_event(controller: Rc<Controller>, events: async_channel::Rec
 // ANCHOR: latest_each_frame
 /// Coalesced: once per frame, right before GTK lays out and paints the window, show the latest
 /// value if a new one is waiting. The worker never waits for the window, and the window never
-/// shows more than one value per frame.
+/// shows more than one value per frame. Frames only display: the run ends when the worker's
+/// job does (`worker_ended`), since a hidden or minimised window has no frames at all.
 fn show_latest_each_frame(controller: &Rc<Controller>, slot: Arc<Latest<Progress>>) {
     controller.view.progress.add_tick_callback(glib::clone!(
         #[weak]
@@ -353,16 +367,13 @@ fn show_latest_each_frame(controller: &Rc<Controller>, slot: Arc<Latest<Progress
         #[upgrade_or]
         glib::ControlFlow::Break,
         move |_, _frame_clock| {
-            let finished = slot.is_closed(); // before `take`, so the last value is not missed
+            if slot.is_closed() {
+                return glib::ControlFlow::Break; // the run's end shows what is left
+            }
             if let Some(event) = slot.take() {
                 controller.show(&event);
             }
-            if finished {
-                controller.ui_drained();
-                glib::ControlFlow::Break
-            } else {
-                glib::ControlFlow::Continue
-            }
+            glib::ControlFlow::Continue
         }
     ));
 }
@@ -532,6 +543,25 @@ impl Lesson for Flooding {
         let heartbeat = pilot.heartbeat_since(began);
         let work_wall = began.elapsed();
 
+        // Coalesced again, with the window hidden, as when a user minimises it: an unmapped
+        // window's frame clock stops, so nothing is shown, and the run must end all the same.
+        let gtk_window = self.controller.view.window.gtk_window().clone();
+        let pressed = self.press(&pilot, Strategy::Coalesced).await?;
+        gtk_window.set_visible(false);
+        let finished = pilot
+            .wait_until("the hidden run to finish", Duration::from_secs(10), || {
+                self.results() > pressed.before
+            })
+            .await;
+        gtk_window.set_visible(true);
+        finished?;
+        let coalesced_finished_while_hidden = self.controller.results.borrow()[pressed.before]
+            .as_ref()
+            .is_ok_and(|result| result.strategy == Strategy::Coalesced);
+        pilot
+            .wait_until("the window to be shown again", patience, || gtk_window.is_mapped())
+            .await?;
+
         // A last run, left going: the kit closes the window in the middle of it.
         let last = Strategy::Bounded;
         self.press(&pilot, last).await?;
@@ -551,6 +581,7 @@ impl Lesson for Flooding {
                 naive,
                 bounded,
                 coalesced,
+                coalesced_finished_while_hidden,
                 run_in_progress_at_close,
             },
         })

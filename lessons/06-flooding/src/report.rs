@@ -19,7 +19,10 @@ pub struct Details {
     pub bounded: RunFindings,
     /// The latest value in a slot, shown at most once per frame.
     pub coalesced: RunFindings,
-    /// A fourth run (bounded) was still going when the scenario ended and the kit closed the
+    /// A coalesced run started and finished while the window was hidden (unmapped, as when
+    /// minimised), when its frame clock does not tick.
+    pub coalesced_finished_while_hidden: bool,
+    /// A last run (bounded) was still going when the scenario ended and the kit closed the
     /// window.
     pub run_in_progress_at_close: bool,
 }

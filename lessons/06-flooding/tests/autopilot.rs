@@ -91,9 +91,18 @@ fn backpressure_does_not_shrink_the_windows_work() {
 }
 
 #[test]
+fn a_coalesced_run_ends_even_while_the_window_is_hidden() {
+    // The end comes from the worker's Finished event, not from a frame: a minimised window
+    // paints nothing, and its run must not hang with every button greyed out.
+    assert!(report().flag("coalesced_finished_while_hidden").unwrap());
+}
+
+#[test]
 fn coalesced_shows_at_most_one_value_per_frame() {
+    // One per frame, and the last value once more when the worker's job ends: the run's end
+    // does not wait for a frame, and the frame that paints that last value comes after it.
     let (updates, frames) = (figure("coalesced", "ui_updates"), figure("coalesced", "frames"));
-    assert!(updates <= frames, "{updates} updates in {frames} frames");
+    assert!(updates <= frames + 1.0, "{updates} updates in {frames} frames");
 }
 
 #[test]
@@ -139,6 +148,9 @@ fn bad_input_gets_one_line_and_exit_2() {
 #[test]
 fn ctrl_c_sigterm_or_sighup_mid_work_shut_it_down_cleanly() {
     let _ = report(); // first, so that no other run of the lesson competes with its timings
-    let (after, within) = (Duration::from_millis(300), Duration::from_millis(1000));
+    // 300 ms in, the naive run floods the main loop (its whole run is one stall, about 650 ms
+    // in a debug build), and the signal's handler is a main-loop source like any other: it
+    // waits for the flood to drain, as lesson 01's waits for the freeze. Hence 2.5 s.
+    let (after, within) = (Duration::from_millis(300), Duration::from_millis(2500));
     check_stop_signals(Path::new(EXE), &["--work-ms", "1000"], after, within).unwrap();
 }
