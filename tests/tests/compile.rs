@@ -68,6 +68,25 @@ fn every_case_has_a_twin_a_rule_and_an_expected_error() {
     assert!(problems.is_empty(), "the catalogue is malformed:\n{}", problems.join("\n"));
 }
 
+/// Twins are shown as the right way to do it, so none may teach a leak: a repeating main-loop
+/// source (a timer or an idle callback that is not `_once`) must be able to stop, by returning
+/// `ControlFlow::Break` (when its widget is gone, at the latest). A glib source lives until it
+/// breaks or is removed, whatever becomes of its `SourceId`.
+#[test]
+fn no_twin_leaves_a_repeating_source_running_forever() {
+    let mut problems = Vec::new();
+    for file in catalogue().iter().filter(|file| is_twin(file)) {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        let repeats = ["timeout_add_local(", "idle_add_local(", "timeout_add(", "idle_add("]
+            .iter()
+            .any(|call| text.contains(call));
+        if repeats && !text.contains("ControlFlow::Break") {
+            problems.push(format!("{}: a repeating source that never breaks", file.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// The crate's directory: trybuild runs with it as the current directory and names the cases
 /// relative to it, as do the messages here.
 fn root() -> PathBuf {

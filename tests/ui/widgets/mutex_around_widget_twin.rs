@@ -7,16 +7,29 @@ fn long_computation() -> String {
 }
 
 fn show_result(label: gtk::Label) {
-    let shared = Arc::new(Mutex::new(String::new()));
+    // Share the data, not the widget: the label never leaves the main thread.
+    let shared = Arc::new(Mutex::new(None::<String>));
     let for_worker = Arc::clone(&shared);
     std::thread::spawn(move || {
         let text = long_computation();
-        *for_worker.lock().unwrap() = text;
+        *for_worker.lock().unwrap() = Some(text);
     });
-    glib::timeout_add_local(Duration::from_millis(100), move || {
-        label.set_text(&shared.lock().unwrap());
-        glib::ControlFlow::Continue
-    });
+    // A timer on the main loop looks until the result is there, then stops; it also stops if
+    // the label is gone first, since it holds it only weakly.
+    let look = glib::clone!(
+        #[weak]
+        label,
+        #[upgrade_or]
+        glib::ControlFlow::Break,
+        move || match shared.lock().unwrap().take() {
+            Some(text) => {
+                label.set_text(&text);
+                glib::ControlFlow::Break
+            }
+            None => glib::ControlFlow::Continue,
+        }
+    );
+    glib::timeout_add_local(Duration::from_millis(100), look);
 }
 
 fn main() {

@@ -3,11 +3,20 @@ use std::time::Duration;
 
 fn count_seconds(label: gtk::Label) {
     let mut seconds = 0;
-    glib::timeout_add_local(Duration::from_secs(1), move || {
-        seconds += 1;
-        label.set_text(&seconds.to_string());
-        glib::ControlFlow::Continue
-    });
+    // Held weakly: when the label's window closes, the timer stops instead of keeping the
+    // label alive and ticking forever.
+    let tick = glib::clone!(
+        #[weak]
+        label,
+        #[upgrade_or]
+        glib::ControlFlow::Break,
+        move || {
+            seconds += 1;
+            label.set_text(&seconds.to_string());
+            glib::ControlFlow::Continue
+        }
+    );
+    glib::timeout_add_local(Duration::from_secs(1), tick);
 }
 
 fn main() {
