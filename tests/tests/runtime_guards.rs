@@ -9,7 +9,11 @@
 
 use glib::prelude::*;
 use glib::thread_guard::ThreadGuard;
+use gtk::prelude::*;
+use std::cell::RefCell;
 use std::process::Command;
+use std::rc::Rc;
+use std::sync::mpsc;
 
 /// Set, to the test's name, in the child that runs the scenario.
 const CHILD: &str = "COMPILE_TESTS_RUNTIME_GUARD_CHILD";
@@ -99,14 +103,7 @@ fn add_a_local_source_from_a_worker() {
 #[test]
 fn gtk_refuses_a_second_thread() {
     if std::env::var_os(CHILD).is_none() {
-        let display = ["DISPLAY", "WAYLAND_DISPLAY"]
-            .iter()
-            .any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()));
-        assert!(
-            display,
-            "this test initialises GTK and needs a display, but neither DISPLAY nor \
-             WAYLAND_DISPLAY is set: run it under `xvfb-run -a` (`cargo xtask test` does)"
-        );
+        assert_display();
     }
     died_of(
         "gtk_refuses_a_second_thread",
@@ -125,6 +122,193 @@ fn use_gtk_from_a_second_thread() {
     });
 }
 // ANCHOR_END: gtk_second_thread
+
+// ANCHOR: borrow_in_a_handler
+#[test]
+fn a_borrow_conflict_in_a_click_handler_aborts_the_process() {
+    if std::env::var_os(CHILD).is_none() {
+        assert_display();
+    }
+    let test = "a_borrow_conflict_in_a_click_handler_aborts_the_process";
+    let out = child(test, hold_a_borrow_across_a_click);
+    assert!(!out.status.success(), "the child survived:\n{}", out.stderr);
+    // RefCell's check fires, inside a handler that GTK's C code called: Rust cannot unwind
+    // through C, so the panic becomes an abort. No code after the click runs.
+    assert!(out.stderr.contains("already borrowed"), "{}", out.stderr);
+    assert!(out.stderr.contains("panic in a function that cannot unwind"), "{}", out.stderr);
+    assert!(!out.stdout.contains("lives on"), "{}", out.stdout);
+}
+
+fn hold_a_borrow_across_a_click() {
+    gtk::init().expect("GTK could not start: is there a display?");
+    let message = Rc::new(RefCell::new(String::from("Pressed")));
+    let question = gtk::Button::new();
+    question.connect_clicked(glib::clone!(
+        #[strong]
+        message,
+        move |_| *message.borrow_mut() = "OH NO".into()
+    ));
+    let shown = message.borrow(); // held across something that runs other handlers
+    question.emit_clicked();
+    drop(shown);
+    println!("the application lives on");
+}
+// ANCHOR_END: borrow_in_a_handler
+
+// ANCHOR: borrow_in_a_task
+#[test]
+fn a_borrow_conflict_in_a_spawned_future_ends_only_that_future() {
+    let test = "a_borrow_conflict_in_a_spawned_future_ends_only_that_future";
+    let out = child(test, hold_a_borrow_across_a_task);
+    // The same conflict inside a future: glib's executor catches the panic, ends the task and
+    // hands the panic to its JoinHandle. The application carries on.
+    assert!(out.status.success(), "the child died:\n{}", out.stderr);
+    assert!(out.stderr.contains("already borrowed"), "{}", out.stderr);
+    assert!(out.stdout.contains("the task panicked; the application lives on"), "{}", out.stdout);
+}
+
+fn hold_a_borrow_across_a_task() {
+    let context = glib::MainContext::new();
+    let message = Rc::new(RefCell::new(String::from("Pressed")));
+    let shown = message.borrow();
+    let task = context.spawn_local(glib::clone!(
+        #[strong]
+        message,
+        async move { *message.borrow_mut() = "OH NO".into() }
+    ));
+    #[expect(clippy::disallowed_methods, reason = "a test drives its own context")]
+    let ended = context.block_on(task);
+    drop(shown);
+    if ended.is_err_and(|error| error.is_panic()) {
+        println!("the task panicked; the application lives on");
+    }
+}
+// ANCHOR_END: borrow_in_a_task
+
+// ANCHOR: invoke_runs_at_once
+#[test]
+fn invoke_runs_the_closure_at_once_on_the_caller_when_no_thread_owns_the_context() {
+    let test = "invoke_runs_the_closure_at_once_on_the_caller_when_no_thread_owns_the_context";
+    let out = child(test, invoke_from_a_worker);
+    assert!(out.status.success(), "the child died:\n{}", out.stderr);
+    let expected = "loop not running: ran on 'worker' before invoke returned\n\
+                    loop running: ran on the owner's thread after invoke returned\n";
+    assert_eq!(out.stdout, expected);
+}
+
+fn invoke_from_a_worker() {
+    let context = glib::MainContext::default();
+    let ask = |context: &glib::MainContext| {
+        let context = context.clone();
+        let (ran_on, ran) = mpsc::channel();
+        let worker = std::thread::Builder::new().name("worker".into());
+        let returned = worker.spawn(move || {
+            context.invoke(move || {
+                let _ = ran_on.send(std::thread::current().name().map(str::to_owned));
+            });
+        });
+        #[expect(clippy::disallowed_methods, reason = "a test joins its own thread")]
+        returned.unwrap().join().unwrap();
+        ran
+    };
+    // Nobody owns the default context yet (no loop runs): invoke calls the closure there and
+    // then, on the worker. It is not queued for the main thread, as Qt's invokeMethod would be.
+    let ran = ask(&context);
+    let name = ran.try_recv().expect("the closure had not run when invoke returned").unwrap();
+    println!("loop not running: ran on '{name}' before invoke returned");
+    // The main thread owns the context, as a running loop does: now the call is queued, and
+    // the owner runs it at its next iteration.
+    let _owner = context.acquire().unwrap();
+    let ran = ask(&context);
+    assert!(ran.try_recv().is_err(), "the closure ran before the owner's loop did");
+    #[expect(clippy::disallowed_methods, reason = "the test is the loop here")]
+    context.iteration(true);
+    let name = ran.try_recv().expect("the owner's iteration ran the closure");
+    assert_eq!(name.as_deref(), std::thread::current().name(), "ran on another thread");
+    println!("loop running: ran on the owner's thread after invoke returned");
+}
+// ANCHOR_END: invoke_runs_at_once
+
+// ANCHOR: which_context
+#[test]
+fn a_worker_before_the_loop_runs_can_add_a_local_source_that_panics_later() {
+    let test = "a_worker_before_the_loop_runs_can_add_a_local_source_that_panics_later";
+    let out = child(test, add_local_sources_before_the_loop_runs);
+    // spawn_future_local went to the worker's own context and ran there...
+    assert!(out.stdout.contains("spawn_future_local ran on 'worker'"), "{}", out.stdout);
+    // ...idle_add_local went to the global default context, and only the main thread's first
+    // iteration found the closure to belong to another thread: inside C, so an abort.
+    assert!(out.stdout.contains("idle_add_local returned"), "{}", out.stdout);
+    assert!(!out.status.success(), "the child survived:\n{}", out.stderr);
+    assert!(out.stderr.contains("Value accessed from different thread"), "{}", out.stderr);
+}
+
+fn add_local_sources_before_the_loop_runs() {
+    let worker = std::thread::Builder::new().name("worker".into()).spawn(|| {
+        let own = glib::MainContext::new();
+        own.with_thread_default(|| {
+            // Nobody owns the default context yet, so this succeeds...
+            glib::idle_add_local_once(|| println!("never"));
+            println!("idle_add_local returned");
+            // ...and this goes to the worker's own, thread-default context.
+            let task = glib::spawn_future_local(async {
+                let thread = std::thread::current().name().map(str::to_owned);
+                println!("spawn_future_local ran on '{}'", thread.unwrap_or_default());
+            });
+            #[expect(clippy::disallowed_methods, reason = "the worker runs its own context")]
+            own.block_on(task).unwrap();
+        })
+        .unwrap();
+    });
+    #[expect(clippy::disallowed_methods, reason = "a test joins its own thread")]
+    worker.unwrap().join().unwrap();
+    // The main thread's loop starts, and dispatches the worker's idle callback.
+    #[expect(clippy::disallowed_methods, reason = "the test is the main loop here")]
+    glib::MainContext::default().iteration(true);
+}
+// ANCHOR_END: which_context
+
+fn assert_display() {
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()));
+    assert!(
+        display,
+        "this test initialises GTK and needs a display, but neither DISPLAY nor \
+         WAYLAND_DISPLAY is set: run it under `xvfb-run -a` (`cargo xtask test` does)"
+    );
+}
+
+/// What a child process printed and how it ended.
+struct Child {
+    status: std::process::ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// In the parent, runs `test` again in a child process and returns what the child did; in that
+/// child, runs `scenario` and exits 0 if it returns.
+fn child(test: &str, scenario: fn()) -> Child {
+    if std::env::var(CHILD).is_ok_and(|child| child == test) {
+        scenario();
+        std::process::exit(0);
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--quiet"])
+        .env(CHILD, test)
+        .output()
+        .unwrap();
+    // The test harness adds lines of its own around the scenario's output.
+    let stdout = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|line| {
+            !line.is_empty() && !line.starts_with("running ") && !line.starts_with("test ")
+        })
+        .filter(|line| !line.starts_with('.') && !line.starts_with("test result"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    Child { status: out.status, stdout, stderr: String::from_utf8_lossy(&out.stderr).into() }
+}
 
 // ANCHOR: died_of
 /// In the parent, runs `test` again in a child process and asserts that the child panicked with

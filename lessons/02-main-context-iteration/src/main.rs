@@ -271,7 +271,9 @@ mod tests {
     use super::*;
 
     /// Had `oh_no` held its borrow of the message across the drain, "?" would not have changed
-    /// the data under it: RefCell refuses the second, mutable borrow with a panic.
+    /// the data under it: RefCell refuses the second, mutable borrow with a panic. (Called here
+    /// directly, the panic can be caught; in the window, "?"'s handler runs inside GTK's C code
+    /// and the panic aborts the application: compile-tests' runtime_guards.rs pins that.)
     #[test]
     fn a_borrow_held_across_the_drain_turns_the_change_into_a_panic() {
         let state = LoopState::new(Duration::from_millis(1));
