@@ -17,6 +17,8 @@ fn main() -> std::process::ExitCode {
 
 /// The work is this many equal chunks; `--work-ms` sets their total.
 const CHUNKS: u32 = 50;
+/// The longest one drain between two chunks may take.
+const DRAIN_LIMIT: Duration = Duration::from_millis(50);
 
 struct MainContextIteration {
     danger: gtk::Button,
@@ -70,13 +72,17 @@ fn do_one_chunk(chunk: Duration) {
 }
 
 /// The workaround: run whatever the main loop has pending, right here, inside our handler.
+/// One `iteration` dispatches only the ready sources of the highest priority among them, so
+/// draining takes a loop; and a source that stays ready would keep that loop going forever,
+/// hence the time limit.
 fn process_pending_events() {
     let context = glib::MainContext::default();
+    let deadline = Instant::now() + DRAIN_LIMIT;
     #[expect(
         clippy::disallowed_methods,
         reason = "lesson 02 shows why re-entering the main loop from a handler is a trap"
     )]
-    while context.iteration(false) {}
+    while context.iteration(false) && Instant::now() < deadline {}
 }
 // ANCHOR_END: chunk
 
@@ -269,6 +275,23 @@ struct Details {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A source that is always ready (an idle callback that keeps returning `Continue`) must not
+    /// keep the drain, and the handler around it, from ever returning.
+    #[test]
+    fn the_drain_ends_even_when_a_source_stays_ready() {
+        let (done, drained) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let context = glib::MainContext::default();
+            let _owner = context.acquire().expect("nobody else runs the default context here");
+            glib::idle_add_local(|| glib::ControlFlow::Continue);
+            process_pending_events();
+            let _ = done.send(());
+        });
+        #[expect(clippy::disallowed_methods, reason = "a unit test waits for its thread")]
+        let ended = drained.recv_timeout(Duration::from_secs(2));
+        assert!(ended.is_ok(), "the drain was still running after two seconds");
+    }
 
     /// Had `oh_no` held its borrow of the message across the drain, "?" would not have changed
     /// the data under it: RefCell refuses the second, mutable borrow with a panic. (Called here
