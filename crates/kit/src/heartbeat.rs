@@ -101,7 +101,7 @@ impl TickLog {
         self.ticks.len()
     }
 
-    fn offsets_since(&self, from: Instant) -> Vec<Duration> {
+    pub(crate) fn offsets_since(&self, from: Instant) -> Vec<Duration> {
         self.ticks.iter().filter(|t| **t >= from).map(|t| t.duration_since(from)).collect()
     }
 }

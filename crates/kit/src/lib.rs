@@ -7,6 +7,7 @@
 
 mod drive;
 mod facts;
+mod frames;
 mod heartbeat;
 mod options;
 mod pilot;
@@ -15,6 +16,7 @@ mod signals;
 mod watchdog;
 mod window;
 
+pub use frames::FrameProbe;
 pub use heartbeat::{HEARTBEAT_INTERVAL, HeartbeatProbe};
 pub use lesson_report::{HeartbeatStats, ms};
 pub use options::{About, Options, Parsed, WORK_MS_RANGE, parse};
@@ -116,7 +118,8 @@ pub fn run<L: Lesson>() -> ExitCode {
             lesson_window.gtk_window().present();
             if let Some(run) = &autopilot {
                 let gtk_window = lesson_window.gtk_window().clone();
-                let pilot = Pilot::new(probe, gtk_window, options.screenshot.clone());
+                let frames = FrameProbe::start(&gtk_window);
+                let pilot = Pilot::new(probe, frames, gtk_window, options.screenshot.clone());
                 glib::spawn_future_local(run.clone().drive(built, Rc::new(pilot), lesson_window));
             }
         }

@@ -2,6 +2,7 @@
 //! it presses the lesson's own buttons (`emit_clicked` runs the handler exactly as a click
 //! would), waits with main-loop timers, reads the lesson's labels and returns its findings.
 
+use crate::frames::FrameProbe;
 use crate::heartbeat::HeartbeatProbe;
 use crate::screenshot;
 use gtk::prelude::*;
@@ -43,6 +44,7 @@ impl<T: Into<String>> From<T> for ScenarioError {
 
 pub struct Pilot {
     probe: Rc<HeartbeatProbe>,
+    frames: FrameProbe,
     window: gtk::ApplicationWindow,
     screenshot: Option<PathBuf>,
     /// `None` until the scenario reaches its screenshot moment.
@@ -52,11 +54,14 @@ pub struct Pilot {
 impl Pilot {
     pub(crate) fn new(
         probe: Rc<HeartbeatProbe>,
+        frames: FrameProbe,
         window: gtk::ApplicationWindow,
         screenshot: Option<PathBuf>,
     ) -> Self {
-        probe.keep_from(Instant::now());
-        Self { probe, window, screenshot, screenshot_taken: RefCell::new(None) }
+        let now = Instant::now();
+        probe.keep_from(now);
+        frames.keep_from(now);
+        Self { probe, frames, window, screenshot, screenshot_taken: RefCell::new(None) }
     }
 
     /// Waits without blocking: the main loop keeps running while the scenario sleeps.
@@ -120,6 +125,16 @@ impl Pilot {
     /// Heartbeat statistics from `from` until now.
     pub fn heartbeat_since(&self, from: Instant) -> HeartbeatStats {
         self.probe.stats_between(from, Instant::now())
+    }
+
+    /// Heartbeat statistics over `from..to`.
+    pub fn heartbeat_between(&self, from: Instant, to: Instant) -> HeartbeatStats {
+        self.probe.stats_between(from, to)
+    }
+
+    /// How many frames the window painted over `from..=to`.
+    pub fn frames_painted_between(&self, from: Instant, to: Instant) -> usize {
+        self.frames.painted_between(from, to)
     }
 
     /// The telling moment: saves the window as a PNG if `--screenshot` asked for one. The picture

@@ -5,7 +5,7 @@
 //! the work is over. The autopilot measures all three.
 
 use gtk::prelude::*;
-use lesson_kit::{About, Findings, Lesson, LessonWindow, Pilot, ScenarioError, Stage};
+use lesson_kit::{About, Findings, HEARTBEAT_INTERVAL, Lesson, Pilot, ScenarioError, Stage};
 use serde::Serialize;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -16,7 +16,6 @@ fn main() -> std::process::ExitCode {
 }
 
 struct Blocking {
-    window: LessonWindow,
     danger: gtk::Button,
     click_me: gtk::Button,
     clicks: Rc<Cell<u32>>,
@@ -78,7 +77,7 @@ impl Lesson for Blocking {
             }
         ));
 
-        Self { window, danger, click_me, clicks }
+        Self { danger, click_me, clicks }
     }
 
     // ANCHOR: autopilot
@@ -86,7 +85,8 @@ impl Lesson for Blocking {
         self: Rc<Self>,
         pilot: Rc<Pilot>,
     ) -> Result<Findings<Details>, ScenarioError> {
-        // A click that arrives 100 ms into the work: it has to wait for the main loop.
+        // A main-loop timer due 100 ms into the work stands in for a click then: like a click,
+        // it is an event the loop must dispatch, so it waits for the loop to be free.
         let click_due = Instant::now() + Duration::from_millis(100);
         let click_handled: Rc<Cell<Option<Instant>>> = Rc::default();
         glib::timeout_add_local_once(
@@ -103,9 +103,9 @@ impl Lesson for Blocking {
             ),
         );
 
-        let window = self.window.clone();
-        let press = pilot.press_and_observe(&self.danger, move || window.counter()).await;
+        let press = pilot.press(&self.danger).await;
         let work_wall = press.handler;
+        let work_ended = press.started + work_wall;
 
         pilot
             .wait_until("the queued click", Duration::from_secs(5), || self.clicks.get() == 1)
@@ -113,14 +113,19 @@ impl Lesson for Blocking {
         let click_waited =
             click_handled.get().expect("handled").saturating_duration_since(click_due);
         pilot.screenshot().await;
-        pilot.sleep(Duration::from_millis(100)).await;
+        pilot.sleep(Duration::from_millis(500)).await;
+        let after = work_ended + Duration::from_millis(500);
 
         Ok(Findings {
             heartbeat: pilot.heartbeat_since(press.started),
             work_wall,
             details: Details {
-                counter_ticks_during_work: press.after - press.before,
-                counter_ticks_expected: work_wall.as_secs(),
+                heartbeat_ticks_during_work: pilot
+                    .heartbeat_between(press.started, work_ended)
+                    .ticks,
+                heartbeat_ticks_expected: work_wall.as_millis() / HEARTBEAT_INTERVAL.as_millis(),
+                frames_painted_during_work: pilot.frames_painted_between(press.started, work_ended),
+                frames_painted_after_work: pilot.frames_painted_between(work_ended, after),
                 queued_click_waited_ms: lesson_kit::ms(click_waited),
             },
         })
@@ -131,10 +136,15 @@ impl Lesson for Blocking {
 /// What lesson 01 reports besides the common fields.
 #[derive(Serialize)]
 struct Details {
-    /// How far the once-a-second counter moved while the work ran: 0, it could not run.
-    counter_ticks_during_work: u64,
-    /// How far it would have moved on a free main loop.
-    counter_ticks_expected: u64,
-    /// How long a click that arrived during the work waited to be handled.
+    /// Heartbeat ticks while the work ran: 0, the main loop could run nothing.
+    heartbeat_ticks_during_work: usize,
+    /// How many a free main loop would have run meanwhile: one every 10 ms.
+    heartbeat_ticks_expected: u128,
+    /// Frames the window painted while the work ran: 0, nothing on screen could change.
+    frames_painted_during_work: usize,
+    /// Frames painted in the half second after it: the window comes back at once.
+    frames_painted_after_work: usize,
+    /// How long an event due 100 ms into the work (a main-loop timer that clicks "Click me")
+    /// waited to be handled.
     queued_click_waited_ms: f64,
 }
