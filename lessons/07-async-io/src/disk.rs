@@ -87,7 +87,8 @@ pub async fn generate(
     let mut done = Transferred { bytes: 0, chunks: 0 };
     for index in 0..chunks {
         buffer[..8].copy_from_slice(&u64::from(index).to_le_bytes());
-        // The buffer goes to gio (the write runs on another thread) and comes back with the result.
+        // The buffer goes to gio and comes back with the result: the future is 'static, so it
+        // must own what it writes from, even if it is dropped half way.
         let (returned, written, error) = stream
             .write_all_future(buffer, glib::Priority::DEFAULT)
             .await
@@ -136,6 +137,7 @@ pub async fn read_in_chunks(
     let mut done = Transferred { bytes: 0, chunks: 0 };
     loop {
         // `read_all` fills the whole buffer unless the file ends first: 0 bytes means the end.
+        // The buffer is lent by value, as for the write: the future owns it until it returns.
         let (returned, read, error) = stream
             .read_all_future(buffer, glib::Priority::DEFAULT)
             .await
