@@ -1,10 +1,11 @@
 //! Lesson 04: a worker with its own loop, Qt's worker object moved to a `QThread`.
 //!
-//! One long-lived thread owns the worker's state and runs a `glib::MainLoop` on a context of its
-//! own. The window drives it with commands over one channel (start, pause, resume, cancel, change
-//! the step length, quit) and turns the events that come back over another into widget updates.
-//! The autopilot checks that commands are handled in the order sent, that cancelling is prompt,
-//! which thread each kind of timer runs on, and that closing the window mid-work shuts down clean.
+//! One long-lived thread owns the worker's state and runs a main loop on a context of its own.
+//! The window drives it with commands over one channel (start, pause, resume, cancel, change the
+//! step length, fail, quit) and turns the events that come back over another into widget
+//! updates. The autopilot checks that commands are handled in the order sent, that cancelling is
+//! prompt, which thread each kind of timer runs on, and that closing the window mid-work shuts
+//! down clean.
 
 mod worker;
 
@@ -37,8 +38,9 @@ struct WorkerObject {
 }
 
 // ANCHOR: controller
-/// The main thread's side, Qt's "controller": it owns the worker's handle, the lesson's widgets,
-/// and what the window knows of the worker, which is only what its events said.
+/// The main thread's side, Qt's "controller": it owns the worker's handle,
+/// the lesson's widgets, and what the window knows of the worker, which is
+/// only what its events said.
 struct Controller {
     worker: Worker,
     view: View,
@@ -54,9 +56,13 @@ struct View {
     start: gtk::Button,
     pause: gtk::Button,
     cancel: gtk::Button,
+    slower: gtk::Button,
+    faster: gtk::Button,
+    fail: gtk::Button,
 }
 
-// Widgets cannot leave the main thread, so neither can anything that holds them.
+// Widgets cannot leave the main thread, so neither can anything that
+// holds them.
 assert_not_impl_any!(Controller: Send, Sync);
 // ANCHOR_END: controller
 
@@ -77,6 +83,39 @@ struct Mirror {
     finished: Vec<Instant>,
     worker_context_timer: TimerSeen,
     timeout_add_timer: TimerSeen,
+    /// What the worker said as it panicked.
+    panic: Option<String>,
+    /// The worker thread ended without being asked to quit.
+    ended: bool,
+}
+
+impl Mirror {
+    fn new() -> Self {
+        Self { step_asked: DEFAULT_STEP, step_applied: DEFAULT_STEP, ..Self::default() }
+    }
+
+    /// A job's timers start and stop with it, so their gaps are measured from the moment the
+    /// window hears that the job started to the moment it hears that the job is gone. A timer
+    /// that could not tick during a job shows a gap as long as the job.
+    fn timers_follow_the_job(&mut self, had_job: bool, now: Instant) {
+        let has_job = self.job.is_some();
+        for seen in [&mut self.worker_context_timer, &mut self.timeout_add_timer] {
+            if !had_job && has_job {
+                seen.last = Some(now);
+            } else if had_job && !has_job {
+                seen.gap_until(now);
+                seen.last = None;
+            }
+        }
+    }
+}
+
+impl TimerSeen {
+    fn gap_until(&mut self, now: Instant) {
+        if let Some(last) = self.last {
+            self.max_gap = self.max_gap.max(now.saturating_duration_since(last));
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -91,6 +130,7 @@ struct TimerSeen {
     ticks: u64,
     threads: BTreeSet<String>,
     last: Option<Instant>,
+    /// The longest the timer went without a tick while a job existed.
     max_gap: Duration,
 }
 
@@ -118,24 +158,27 @@ impl Controller {
     }
 
     // ANCHOR: apply
-    /// Turns one event from the worker into what the window shows. Main thread only.
+    /// Turns one event into what the window shows. Main thread only.
     fn apply(&self, event: Event) {
         let arrived = Instant::now();
-        let mut mirror = self.mirror.borrow_mut();
+        let mut guard = self.mirror.borrow_mut();
+        let mirror = &mut *guard;
         if let Some(answer) = event.answers() {
             mirror.answers.push((arrived, answer));
         }
+        let had_job = mirror.job.is_some();
+        let job = &mut mirror.job;
         let status = match event {
             Event::Started { steps } => {
-                mirror.job = Some(JobView { done: 0, total: steps, paused: false });
+                *job = Some(JobView { done: 0, total: steps, paused: false });
                 Some(format!("Started a job of {steps} steps."))
             }
             Event::Paused { done } => {
-                mirror.job = mirror.job.map(|job| JobView { done, paused: true, ..job });
+                *job = job.map(|job| JobView { done, paused: true, ..job });
                 Some(format!("Paused after step {done}."))
             }
             Event::Resumed => {
-                mirror.job = mirror.job.map(|job| JobView { paused: false, ..job });
+                *job = job.map(|job| JobView { paused: false, ..job });
                 Some("Resumed.".to_owned())
             }
             Event::StepLengthSet(length) => {
@@ -143,33 +186,59 @@ impl Controller {
                 Some(format!("Steps now take {} ms.", length.as_millis()))
             }
             Event::Cancelled { done, total, stopped } => {
-                mirror.job = None;
+                *job = None;
                 mirror.cancel_stopped = Some(stopped);
                 Some(format!("Cancelled after {done} of {total} steps."))
             }
-            Event::Refused { command, why } => Some(format!("{command} refused: {why}.")),
+            Event::Refused { command, why } => {
+                // The worker's state is unchanged: only the status says so.
+                Some(format!("{command} refused: {why}."))
+            }
             Event::Progress { done, total, took } => {
-                mirror.job = mirror.job.map(|job| JobView { done, total, ..job });
+                *job = job.map(|job| JobView { done, total, ..job });
                 mirror.last_step = took;
                 None
             }
             Event::Finished { total } => {
-                mirror.job = None;
+                *job = None;
                 mirror.finished.push(arrived);
                 Some(format!("Finished all {total} steps."))
             }
-            Event::Tick(tick) => {
-                self.show_tick(&mut mirror, tick);
-                return;
+            Event::Tick(tick) => return self.show_tick(mirror, tick),
+            // Kept for the status line, once the channel has closed.
+            Event::Panicked(message) => {
+                mirror.panic = Some(message);
+                None
             }
         };
-        self.view.show(&mirror);
-        drop(mirror);
+        mirror.timers_follow_the_job(had_job, arrived);
+        self.view.show(mirror);
+        drop(guard);
         if let Some(status) = status {
             self.view.window.set_status(&status);
         }
     }
     // ANCHOR_END: apply
+
+    // ANCHOR: ended
+    /// The worker's event channel has closed: every sender is gone, so
+    /// its thread has ended, or is ending.
+    fn worker_ended(&self) {
+        if self.worker.quit_asked() {
+            return; // the window is closing, and asked for it
+        }
+        let mut mirror = self.mirror.borrow_mut();
+        mirror.ended = true;
+        mirror.job = None;
+        self.view.show(&mirror);
+        let why = match &mirror.panic {
+            Some(message) => format!("it panicked ({message})"),
+            None => "nobody asked it to end".to_owned(),
+        };
+        let status = format!("The worker thread ended: {why}.");
+        self.view.window.set_status(&status);
+    }
+    // ANCHOR_END: ended
 
     fn show_tick(&self, mirror: &mut Mirror, tick: Tick) {
         let (seen, label, what) = match tick.timer {
@@ -185,9 +254,7 @@ impl Controller {
             ),
         };
         seen.ticks += 1;
-        if let Some(last) = seen.last {
-            seen.max_gap = seen.max_gap.max(tick.at.saturating_duration_since(last));
-        }
+        seen.gap_until(tick.at);
         seen.last = Some(tick.at);
         label.set_label(&format!("{what}: tick {}, on thread '{}'", tick.n, tick.thread));
         seen.threads.insert(tick.thread);
@@ -198,9 +265,10 @@ impl View {
     fn new(window: &LessonWindow) -> Self {
         let progress = gtk::ProgressBar::builder().show_text(true).text("No job").build();
         let state = gtk::Label::new(None);
-        let worker_ticks = gtk::Label::new(Some("Timer on the worker's context: no tick yet"));
+        let worker_ticks =
+            gtk::Label::new(Some("Timer on the worker's context: ticks while a job runs"));
         let timeout_add_ticks =
-            gtk::Label::new(Some("glib::timeout_add from the worker: no tick yet"));
+            gtk::Label::new(Some("glib::timeout_add from the worker: ticks while a job runs"));
         for widget in [
             progress.upcast_ref::<gtk::Widget>(),
             state.upcast_ref(),
@@ -218,12 +286,26 @@ impl View {
             start: window.add_button("Start"),
             pause: window.add_button("Pause"),
             cancel: window.add_button("Cancel"),
+            slower: window.add_button("Slower"),
+            faster: window.add_button("Faster"),
+            fail: window.add_button("Fail"),
         }
     }
 
     /// Shows the mirror: the progress bar, the worker's state and which buttons make sense.
     fn show(&self, mirror: &Mirror) {
         let step = mirror.step_applied.as_millis();
+        if mirror.ended {
+            self.progress.set_fraction(0.0);
+            self.progress.set_text(Some("No worker"));
+            self.state.set_label("Worker: its thread has ended");
+            for button in
+                [&self.start, &self.pause, &self.cancel, &self.slower, &self.faster, &self.fail]
+            {
+                button.set_sensitive(false);
+            }
+            return;
+        }
         match mirror.job {
             Some(JobView { done, total, paused }) => {
                 self.progress.set_fraction(f64::from(done) / f64::from(total));
@@ -249,6 +331,7 @@ impl View {
         self.start.set_sensitive(!busy);
         self.pause.set_sensitive(busy);
         self.cancel.set_sensitive(busy);
+        self.fail.set_sensitive(busy);
     }
 }
 
@@ -258,7 +341,9 @@ impl Lesson for WorkerObject {
         title: "Lesson 04: a worker with its own loop",
         summary: "A long-lived worker thread runs a main loop of its own. The window sends it \
                   commands (start, pause, resume, cancel, slower, faster) and shows the events it \
-                  sends back. Two timers show which thread a glib timer really runs on.",
+                  sends back. Two timers, which tick while a job runs, show which thread a glib \
+                  timer really runs on. Fail gives the job a step with a bug: the worker panics, \
+                  and the window says so.",
         default_work: Duration::from_secs(5),
     };
     type Details = Details;
@@ -268,18 +353,16 @@ impl Lesson for WorkerObject {
             .unwrap_or(u32::MAX)
             .max(MIN_STEPS);
         let view = View::new(&stage.window);
-        let slower = stage.window.add_button("Slower");
-        let faster = stage.window.add_button("Faster");
 
         // ANCHOR: spawn
-        let (worker, events) = Worker::spawn().expect("the system refused to start a thread");
-        let mirror =
-            Mirror { step_asked: DEFAULT_STEP, step_applied: DEFAULT_STEP, ..Mirror::default() };
-        let controller = Rc::new(Controller { worker, view, mirror: RefCell::new(mirror) });
+        let (worker, events) = Worker::spawn().expect("cannot start a thread");
+        let mirror = RefCell::new(Mirror::new());
+        let controller = Rc::new(Controller { worker, view, mirror });
         controller.view.show(&controller.mirror.borrow());
 
-        // The events arrive here, on the main loop, one at a time. The loop ends when the worker
-        // and its timers are gone, since they hold the only senders.
+        // The events arrive here, on the main loop, one at a time. The loop
+        // ends when the worker and its job's timers are gone, since they
+        // hold the only senders.
         glib::spawn_future_local(glib::clone!(
             #[strong]
             controller,
@@ -287,6 +370,7 @@ impl Lesson for WorkerObject {
                 while let Ok(event) = events.recv().await {
                     controller.apply(event);
                 }
+                controller.worker_ended();
             }
         ));
         // ANCHOR_END: spawn
@@ -308,15 +392,20 @@ impl Lesson for WorkerObject {
             controller,
             move |_| controller.send(Command::Cancel)
         ));
-        slower.connect_clicked(glib::clone!(
+        view.slower.connect_clicked(glib::clone!(
             #[weak]
             controller,
             move |_| controller.change_step(2.0)
         ));
-        faster.connect_clicked(glib::clone!(
+        view.faster.connect_clicked(glib::clone!(
             #[weak]
             controller,
             move |_| controller.change_step(0.5)
+        ));
+        view.fail.connect_clicked(glib::clone!(
+            #[weak]
+            controller,
+            move |_| controller.send(Command::Fail)
         ));
         // ANCHOR_END: buttons
 
@@ -324,10 +413,10 @@ impl Lesson for WorkerObject {
             start: view.start.clone(),
             pause: view.pause.clone(),
             cancel: view.cancel.clone(),
+            slower: view.slower.clone(),
+            faster: view.faster.clone(),
             controller,
             steps,
-            slower,
-            faster,
         }
     }
 
@@ -499,7 +588,9 @@ struct TimerFindings {
     ticks: u64,
     /// Every thread a tick ran on.
     threads: Vec<String>,
-    /// The longest time between two ticks, by the clock of the thread that ran them.
+    /// The longest the timer went without a tick while a job existed: between two ticks, from
+    /// the job's start to its first tick, or from its last tick to the job's end (the start and
+    /// the end as the window heard of them).
     max_gap_ms: f64,
 }
 
