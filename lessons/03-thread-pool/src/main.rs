@@ -8,11 +8,12 @@
 mod batch;
 mod plain_worker;
 
+use batch::Batch;
 use gtk::prelude::*;
 use lesson_kit::{About, Findings, Lesson, LessonWindow, Pilot, ScenarioError, Stage, ms};
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 use worker::{Cancelled, Canceller, Ending, Event, Job, JobError, JobPool, Reporter};
 
@@ -59,6 +60,7 @@ struct ThreadPoolLesson {
     jobs: Rc<Jobs>,
     danger: gtk::Button,
     fail: gtk::Button,
+    batch: gtk::Button,
 }
 
 /// The pool, the jobs on it, and the rows that show them. Main thread only.
@@ -77,6 +79,13 @@ struct Jobs {
     timeline: RefCell<Vec<(u32, Milestone)>>,
     max_queued: Cell<u32>,
     max_running: Cell<u32>,
+    /// CPU batches on pools of their own. Whoever runs one owns it; the window only looks, to
+    /// show it and to stop it when it closes.
+    batches: RefCell<Vec<Weak<Batch>>>,
+    /// Set by shutdown: no batch may start after it.
+    closing: Cell<bool>,
+    /// The last thing worth telling that is not going on any more: an error, a batch's figures.
+    notice: RefCell<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +104,43 @@ struct JobRow {
 }
 
 impl Jobs {
+    /// Shows the current state on the pool line and the status line.
+    fn refresh(&self) {
+        self.pool_status.set_label(&self.pool_status());
+        self.window.set_status(&self.status());
+    }
+
+    fn tell(&self, notice: &str) {
+        self.notice.replace(notice.to_owned());
+        self.refresh();
+    }
+
+    /// What is going on now, then the last notice; "Ready." only when there is neither.
+    fn status(&self) -> String {
+        let mut now = Vec::new();
+        let (running, queued) = (self.running.get(), self.pool.queued());
+        if running > 0 {
+            now.push(format!("{} running", n_jobs(running)));
+        }
+        if queued > 0 {
+            now.push(format!("{} waiting for a free thread", n_jobs(queued)));
+        }
+        if let Some(batch) = self.running_batch() {
+            let threads = batch.threads();
+            now.push(format!(
+                "a CPU batch on {threads} thread{}",
+                if threads == 1 { "" } else { "s" }
+            ));
+        }
+        let notice = self.notice.borrow();
+        match (now.is_empty(), notice.is_empty()) {
+            (true, true) => "Ready.".to_owned(),
+            (true, false) => notice.clone(),
+            (false, true) => format!("Working: {}.", now.join(", ")),
+            (false, false) => format!("Working: {}. {notice}", now.join(", ")),
+        }
+    }
+
     fn pool_status(&self) -> String {
         let queued = self.pool.queued();
         self.max_queued.set(self.max_queued.get().max(queued));
@@ -119,7 +165,7 @@ impl Jobs {
         match self.pool.spawn(work) {
             Ok(job) => {
                 self.live.borrow_mut().push((id, job.canceller()));
-                self.pool_status.set_label(&self.pool_status());
+                self.refresh();
                 glib::spawn_future_local(self.clone().follow(id, job, row));
             }
             Err(message) => row.show_state(&format!("not queued: {message}")),
@@ -150,7 +196,7 @@ impl Jobs {
                         JobError::Failed(cancelled) => cancelled.to_string(),
                     };
                     row.show_state(&message);
-                    self.window.set_status(&format!("Job #{id} {message}. The app carries on."));
+                    self.tell(&format!("Job #{id} {message}. The app carries on."));
                     self.note(id, Milestone::Error(message));
                 }
                 Event::Finished(ending) => {
@@ -176,7 +222,7 @@ impl Jobs {
 
     fn note(&self, id: u32, milestone: Milestone) {
         self.timeline.borrow_mut().push((id, milestone));
-        self.pool_status.set_label(&self.pool_status());
+        self.refresh();
     }
 
     fn cancel_all(&self) {
@@ -188,6 +234,49 @@ impl Jobs {
     fn count(&self, wanted: impl Fn(&Milestone) -> bool) -> usize {
         self.timeline.borrow().iter().filter(|(_, milestone)| wanted(milestone)).count()
     }
+
+    /// A batch on a pool of `threads` threads of its own, which the window's shutdown can stop.
+    fn start_batch(&self, threads: u32) -> Result<Rc<Batch>, String> {
+        if self.closing.get() {
+            return Err("the window is closing".to_owned());
+        }
+        let batch = Rc::new(Batch::new(threads)?);
+        let mut batches = self.batches.borrow_mut();
+        batches.retain(|batch| batch.strong_count() > 0);
+        batches.push(Rc::downgrade(&batch));
+        Ok(batch)
+    }
+
+    fn running_batch(&self) -> Option<Rc<Batch>> {
+        self.batches.borrow().iter().filter_map(Weak::upgrade).find(|batch| batch.is_running())
+    }
+
+    /// For shutdown, first: no batch may start any more, and the running ones start no more
+    /// pieces, while the jobs are being stopped.
+    fn halt_batches(&self) {
+        self.closing.set(true);
+        for batch in self.batches.borrow().iter().filter_map(Weak::upgrade) {
+            batch.halt();
+        }
+    }
+
+    /// For shutdown, then: waits for every batch's running pieces, up to `patience` each, and
+    /// frees their pools.
+    fn stop_batches(&self, patience: Duration) -> Result<(), String> {
+        let batches: Vec<_> = self.batches.take().iter().filter_map(Weak::upgrade).collect();
+        let mut outcome = Ok(());
+        for batch in batches {
+            // Every batch is stopped, even after one failed to stop in time.
+            let stopped = batch.stop(patience);
+            outcome = outcome.and(stopped);
+        }
+        outcome
+    }
+}
+
+/// "1 job", "3 jobs".
+fn n_jobs(n: u32) -> String {
+    format!("{n} job{}", if n == 1 { "" } else { "s" })
 }
 
 impl JobRow {
@@ -250,9 +339,13 @@ impl Lesson for ThreadPoolLesson {
             timeline: RefCell::default(),
             max_queued: Cell::new(0),
             max_running: Cell::new(0),
+            batches: RefCell::default(),
+            closing: Cell::new(false),
+            notice: RefCell::default(),
         });
-        jobs.pool_status.set_label(&jobs.pool_status());
-        // The queue length is the pool's own number; a main-loop timer keeps the line fresh.
+        jobs.refresh();
+        // The queue length is the pool's own number, and a batch says nothing until it ends: a
+        // main-loop timer keeps both lines fresh.
         glib::timeout_add_local(
             Duration::from_millis(50),
             glib::clone!(
@@ -261,7 +354,7 @@ impl Lesson for ThreadPoolLesson {
                 #[upgrade_or]
                 glib::ControlFlow::Break,
                 move || {
-                    jobs.pool_status.set_label(&jobs.pool_status());
+                    jobs.refresh();
                     glib::ControlFlow::Continue
                 }
             ),
@@ -294,38 +387,35 @@ impl Lesson for ThreadPoolLesson {
         // ANCHOR_END: buttons
         batch.connect_clicked(glib::clone!(
             #[weak]
-            window,
-            #[weak]
             jobs,
             move |button| {
                 button.set_sensitive(false);
                 glib::spawn_future_local(glib::clone!(
                     #[strong]
-                    window,
-                    #[strong]
                     button,
                     #[strong]
                     jobs,
                     async move {
-                        window.set_status("CPU batch: running on 1 thread, then one per core...");
-                        let text = match compare_batches(jobs.work / 2).await {
+                        let text = match compare_batches(&jobs, jobs.work / 2).await {
                             Ok(batch) => format!(
-                                "CPU batch: {:.0} ms on 1 thread, {:.0} ms on {} threads: {:.2}x",
+                                "CPU batch: {:.0} ms on 1 thread, {:.0} ms on {} threads: \
+                                 {:.2}x, {:.2} s of CPU per second",
                                 batch.one_thread_ms,
                                 batch.all_threads_ms,
                                 batch.threads,
-                                batch.speedup
+                                batch.speedup,
+                                batch.cpu_per_wall
                             ),
                             Err(message) => format!("CPU batch failed: {message}"),
                         };
-                        window.set_status(&text);
+                        jobs.tell(&text);
                         button.set_sensitive(true);
                     }
                 ));
             }
         ));
 
-        Self { window, jobs, danger, fail }
+        Self { window, jobs, danger, fail, batch }
     }
 
     // ANCHOR: autopilot
@@ -344,6 +434,7 @@ impl Lesson for ThreadPoolLesson {
             pilot.press(&self.danger).await;
         }
         pilot.sleep(jobs.work / 4).await;
+        let status_while_working = self.window.status();
         pilot.screenshot().await;
         pilot.wait_until("the first five jobs", patience, finished(presses)).await?;
         let work_wall = started.elapsed();
@@ -358,14 +449,18 @@ impl Lesson for ThreadPoolLesson {
         let after_panic = jobs.timeline.borrow().last().cloned();
 
         // 3. The CPU batch, on one thread and on one per core.
-        let batch = compare_batches(jobs.work / 2).await?;
+        let batch = compare_batches(jobs, jobs.work / 2).await?;
         let heartbeat = pilot.heartbeat_since(started);
 
-        // 4. Leave two jobs running: the kit closes the window on them, and shutdown must
-        //    cancel them and join the pool's threads.
+        // 4. Leave two jobs and a CPU batch running: the kit closes the window on them, and
+        //    shutdown must stop them all.
         pilot.press(&self.danger).await;
         pilot.press(&self.danger).await;
         pilot.wait_until("two jobs to start", patience, || jobs.running.get() == 2).await?;
+        pilot.press(&self.batch).await;
+        let batch_started = || jobs.running_batch().is_some();
+        pilot.wait_until("the CPU batch to start", patience, batch_started).await?;
+        pilot.sleep(jobs.work / 10).await;
 
         Ok(Findings {
             heartbeat,
@@ -382,6 +477,8 @@ impl Lesson for ThreadPoolLesson {
                     == Some((presses + 2, Milestone::Finished(Ending::Succeeded))),
                 cpu_batch: batch,
                 running_at_close: jobs.running.get(),
+                batch_running_at_close: jobs.running_batch().is_some(),
+                status_while_working,
             },
         })
     }
@@ -389,9 +486,13 @@ impl Lesson for ThreadPoolLesson {
 
     fn shutdown(&self) -> Result<(), String> {
         // ANCHOR: shutdown
-        // Cancels every job (a running one returns within one step, a queued one never
-        // starts), waits for them, and joins the pool's threads: nothing outlives the window.
-        self.jobs.pool.shutdown(SHUTDOWN_PATIENCE)
+        // Halts a CPU batch if one runs (a running piece ends its piece, the others never
+        // start), cancels every job (a running one returns within one step, a queued one never
+        // starts), waits for them all, and frees both pools: no work outlives the window.
+        self.jobs.halt_batches();
+        let jobs = self.jobs.pool.shutdown(SHUTDOWN_PATIENCE);
+        let batches = self.jobs.stop_batches(SHUTDOWN_PATIENCE);
+        jobs.and(batches)
         // ANCHOR_END: shutdown
     }
 }
@@ -406,19 +507,26 @@ fn queued_waited(timeline: &[(u32, Milestone)], presses: u32) -> bool {
 }
 
 /// The batch, sized to take about `target` on one thread, run on one thread and on one per core.
-async fn compare_batches(target: Duration) -> Result<BatchFigures, String> {
+async fn compare_batches(jobs: &Jobs, target: Duration) -> Result<BatchFigures, String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = u32::try_from(threads).unwrap_or(1);
-    let rounds_per_ms = batch::rounds_per_ms().await?;
+    let single = jobs.start_batch(1)?;
+    let rounds_per_ms = batch::rounds_per_ms(&single).await?;
     let rounds = (rounds_per_ms * target.as_secs_f64() * 1000.0 / batch::PIECES as f64) as u64;
-    let one = batch::run(1, rounds).await?;
-    let all = batch::run(threads, rounds).await?;
+    let one = batch::run(&single, rounds).await?;
+    drop(single);
+    let all = batch::run(&*jobs.start_batch(threads)?, rounds).await?;
+    let ratio =
+        |a: Duration, b: Duration| (a.as_secs_f64() / b.as_secs_f64() * 100.0).round() / 100.0;
     Ok(BatchFigures {
         threads,
         pieces: batch::PIECES,
         one_thread_ms: ms(one.wall),
         all_threads_ms: ms(all.wall),
-        speedup: (one.wall.as_secs_f64() / all.wall.as_secs_f64() * 100.0).round() / 100.0,
+        speedup: ratio(one.wall, all.wall),
+        cpu_per_wall: ratio(all.cpu, all.wall),
+        idle_per_wall: all.idle.map(|idle| ratio(idle, all.wall)),
+        one_thread_cpu_per_wall: ratio(one.cpu, one.wall),
         results_agree: one.checksum == all.checksum,
     })
 }
@@ -446,6 +554,10 @@ struct Details {
     cpu_batch: BatchFigures,
     /// Jobs still running when the autopilot closed the window.
     running_at_close: u32,
+    /// A CPU batch was running too when it closed the window.
+    batch_running_at_close: bool,
+    /// The status line while three jobs ran and two waited, as the window showed it.
+    status_while_working: String,
 }
 
 #[derive(Serialize)]
@@ -457,6 +569,14 @@ struct BatchFigures {
     all_threads_ms: f64,
     /// `one_thread_ms / all_threads_ms`.
     speedup: f64,
+    /// The CPU time the pieces of the second run took, all threads together, over its wall
+    /// time: above 1 only if pieces ran at the same time on different cores.
+    cpu_per_wall: f64,
+    /// The CPU time the machine left idle meanwhile, all cores together, over the same wall
+    /// time: with `cpu_per_wall`, what the rest of the machine left to the batch.
+    idle_per_wall: Option<f64>,
+    /// The same for the run on one thread: never above 1, the check that the measure is sound.
+    one_thread_cpu_per_wall: f64,
     /// Both runs computed the same result.
     results_agree: bool,
 }

@@ -27,8 +27,11 @@ where
     // Unbounded is safe here: a job sends two signals, never more.
     let (signals, receiver) = async_channel::unbounded();
     pool.push(move || {
-        // A panic must not take the pool thread with it: it becomes an Error signal. A send
-        // fails only if the main loop stopped listening, and then nobody needs the signal.
+        // glib's `push` catches a panic too, so the pool thread survives either way, but it
+        // hands the panic to the `ThreadHandle` nobody keeps here. Catching it first is what
+        // still sends Error and Finished: unwinding past the sends would close the channel with
+        // neither. A send fails only if the main loop stopped listening, and then nobody needs
+        // the signal.
         let signal = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
             Ok(value) => Signal::Result(value),
             Err(_) => Signal::Error("the job panicked".to_owned()),

@@ -19,7 +19,8 @@ fn report() -> &'static Report {
 
 #[test]
 fn the_main_loop_stays_free_while_the_pool_works() {
-    // Lesson 01 stalls for the whole work; here the longest stall is a small fraction of it.
+    // Lesson 01 stalls for the whole work; here the longest stall is a small fraction of it,
+    // CPU batch included: its threads run at a lower priority than the window's.
     let gap = report().heartbeat.max_gap_ms;
     assert!(gap < 50.0, "max gap {gap} ms while jobs ran on the pool");
 }
@@ -34,6 +35,15 @@ fn jobs_beyond_the_pool_size_queue_and_wait_for_a_free_thread() {
     assert!(report.flag("queued_jobs_waited_for_a_finish").unwrap());
     // Three jobs at a time, five jobs: two rounds of work.
     assert!(report.work.wall_ms >= 2.0 * WORK_MS, "five jobs took {} ms", report.work.wall_ms);
+}
+
+#[test]
+fn the_status_line_says_what_is_going_on() {
+    let shown = report().details["status_while_working"].as_str().unwrap();
+    assert!(
+        shown.contains("3 jobs running") && shown.contains("2 jobs waiting"),
+        "with three jobs running and two queued, the window said: {shown}"
+    );
 }
 
 #[test]
@@ -53,20 +63,40 @@ fn a_panicking_job_shows_its_error_and_the_app_carries_on() {
 }
 
 #[test]
-fn a_cpu_bound_batch_runs_faster_on_every_core() {
+fn a_cpu_bound_batch_runs_on_several_cores_at_once() {
     let batch = &report().details["cpu_batch"];
     assert_eq!(batch["results_agree"], true, "the two runs computed different results");
-    let speedup = batch["speedup"].as_f64().unwrap();
-    if batch["threads"].as_u64().unwrap() >= 2 {
-        assert!(speedup > 1.2, "{speedup}x on {} threads", batch["threads"]);
+    // The pieces' CPU time over the batch's wall time. One thread is on one core at a time, so
+    // its ratio cannot pass 1: the check that the measure is sound.
+    let one = batch["one_thread_cpu_per_wall"].as_f64().unwrap();
+    assert!(one > 0.0 && one <= 1.0, "{one} s of CPU per second on one thread");
+    if batch["threads"].as_u64().unwrap() < 2 {
+        return;
     }
+    // Above 1, pieces ran on different cores at the same time. But the batch runs at a lower
+    // priority and gives way to other busy programs: what it could have had is what it used
+    // plus what stayed idle. On an idle machine that is every core, and the ratio must pass
+    // 1.1 (it is near the core count). With one of two cores kept busy by another program it
+    // is about one core, and the batch must still have taken nine tenths of it.
+    let cpu_per_wall = batch["cpu_per_wall"].as_f64().unwrap();
+    // Where the system does not tell its idle time, assume the machine was free.
+    let idle_per_wall = batch["idle_per_wall"].as_f64().unwrap_or(f64::INFINITY);
+    let left_to_the_batch = cpu_per_wall + idle_per_wall;
+    assert!(
+        cpu_per_wall > (0.9 * left_to_the_batch).min(1.1),
+        "{cpu_per_wall} s of CPU per second, {idle_per_wall} s left idle ({}x faster)",
+        batch["speedup"]
+    );
 }
 
 #[test]
-fn closing_the_window_cancels_running_jobs_and_joins_the_pool() {
+fn closing_the_window_stops_running_jobs_and_the_cpu_batch() {
     let report = report();
     assert_eq!(report.number("running_at_close").unwrap(), 2.0);
-    // A cancelled job stops within one step (work / 50): far from the second it would have run.
+    assert!(report.flag("batch_running_at_close").unwrap());
+    // A cancelled job stops within one step (work / 50), a running piece of the batch within
+    // one piece (work / 32): far from the second the jobs would have run and the batch needs.
+    // The window is freed too: the batch's future, which holds it, has ended.
     report.check_clean_shutdown(500.0).unwrap();
 }
 
