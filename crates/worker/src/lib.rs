@@ -23,7 +23,7 @@
 //! One thing to know about `glib::ThreadPool` itself: dropping it waits for every job it holds,
 //! queued ones included, for as long as they take. A window that closes needs better than that:
 //! [`JobPool`] wraps a pool, remembers its jobs, and its `shutdown` cancels them all, waits for
-//! them with a bound, and only then joins the pool's threads.
+//! them with a bound, and only then frees the pool.
 //!
 //! ```no_run
 //! # fn demo(label: gtk_stub::Label) {}

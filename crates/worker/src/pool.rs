@@ -1,7 +1,8 @@
 //! A pool that knows its jobs, so that closing the window stops them all and never hangs.
 //!
-//! A bare `glib::ThreadPool` joins its threads when dropped, after every job it holds has run to
-//! its end, however long that takes. `JobPool::shutdown` cancels every job first (running ones
+//! Dropping a bare `glib::ThreadPool` waits until every job it holds has run to its end, however
+//! long that takes. (The threads are not joined then: glib keeps a few idle ones for the next
+//! pool, and ends those after 15 seconds of idleness.) `JobPool::shutdown` cancels every job first (running ones
 //! see `is_cancelled`, queued ones never start), waits for them for at most a given time, and
 //! only then drops the pool, which is now instant.
 
@@ -114,8 +115,8 @@ impl JobPool {
         self.pool.borrow().as_ref().map_or(0, glib::ThreadPool::unprocessed)
     }
 
-    /// Cancels every job, waits up to `patience` for all of them to return, then joins the
-    /// pool's threads. If a job ignores the cancel for longer, the pool is left to the end of
+    /// Cancels every job, waits up to `patience` for all of them to return, then frees the
+    /// pool. If a job ignores the cancel for longer, the pool is left to the end of
     /// the process rather than waited for, and the error says how many jobs were still running.
     pub fn shutdown(&self, patience: Duration) -> Result<(), String> {
         self.scope.closing.store(true, Ordering::Release);
@@ -137,7 +138,7 @@ impl JobPool {
                 Err(format!("{unfinished} job(s) still running after {patience:?}"))
             }
             Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => {
-                drop(pool); // Every job has returned: this only joins idle threads.
+                drop(pool); // Every job has returned: the drop has nothing to wait for.
                 Ok(())
             }
         }

@@ -47,7 +47,7 @@ impl Pool {
     // ANCHOR_END: run
 
     /// Cancels the jobs still queued, waits (at most `patience`) for the running one, and
-    /// joins the pool's threads.
+    /// frees the pool.
     pub fn shut_down(&self, patience: Duration) -> Result<(), String> {
         self.0.shutdown(patience)
     }

@@ -597,7 +597,7 @@ impl Lesson for Flooding {
             run.link.stop();
         }
         // The pool cancels its jobs too, waits for them (two seconds at most: a worker that
-        // ignored all this could not hang the window's closing), and joins its thread.
+        // ignored all this could not hang the window's closing), and frees the pool.
         controller.pool.shutdown(STOP_PATIENCE)
     }
     // ANCHOR_END: shutdown
