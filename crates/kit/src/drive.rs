@@ -4,7 +4,7 @@
 
 use crate::pilot::{Findings, Pilot, ScenarioError};
 use crate::watchdog::Watchdog;
-use crate::{EXIT_SCENARIO_FAILED, Ended, Lesson, LessonWindow, Options, ms};
+use crate::{Autopilot, EXIT_SCENARIO_FAILED, Ended, LessonWindow, Options, ms};
 use gtk::prelude::*;
 use lesson_report::{Report, Shutdown, Work};
 use std::cell::{Cell, RefCell};
@@ -36,7 +36,7 @@ impl AutopilotRun {
         }
     }
 
-    pub async fn drive<L: Lesson>(
+    pub async fn drive<L: Autopilot>(
         self: Rc<Self>,
         lesson: Rc<L>,
         pilot: Rc<Pilot>,
@@ -49,9 +49,12 @@ impl AutopilotRun {
         let outcome = findings.map_err(|ScenarioError(message)| message).and_then(|findings| {
             let details = serde_json::to_value(&findings.details)
                 .map_err(|e| format!("could not encode the report: {e}"))?;
+            let measured = pilot.measure(findings.span);
             Ok(Report {
                 lesson: self.lesson.to_owned(),
-                heartbeat: findings.heartbeat,
+                heartbeat: measured.heartbeat,
+                frames: measured.frames,
+                input: pilot.input(),
                 work: Work { wall_ms: ms(findings.work_wall) },
                 shutdown: None,
                 details,
@@ -59,7 +62,9 @@ impl AutopilotRun {
         });
         *self.outcome.borrow_mut() = Some(outcome);
         self.closed_at.set(Some(Instant::now()));
-        window.gtk_window().close();
+        // As a person closes it: the window manager's close request, where there is an X server.
+        pilot.close_window();
+        drop(window);
     }
 
     /// Prints the report (or why there is none) and returns the exit code. `ended` is what the
@@ -131,7 +136,7 @@ impl Verdict {
     }
 }
 
-async fn play<L: Lesson>(
+async fn play<L: Autopilot>(
     lesson: Rc<L>,
     pilot: Rc<Pilot>,
     window: &LessonWindow,
@@ -144,18 +149,20 @@ async fn play<L: Lesson>(
     pilot.sleep(Duration::from_millis(300)).await;
     // One line for whoever watches the run (the signal tests wait for it): the work starts now.
     eprintln!("{}: autopilot: playing the scenario", L::ABOUT.id);
-    lesson.autopilot(pilot).await
+    lesson.scenario(pilot).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lesson_report::HeartbeatStats;
+    use lesson_report::{FrameStats, HeartbeatStats, InputPath, InputStats};
 
     fn report() -> Report<serde_json::Value> {
         Report {
             lesson: "lesson-00-test".into(),
             heartbeat: HeartbeatStats::from_ticks(Duration::ZERO, Duration::ZERO, &[]),
+            frames: FrameStats::from_paints(Duration::ZERO, &[]),
+            input: InputStats::from_clicks(InputPath::Xtest, &[]),
             work: Work { wall_ms: 1.0 },
             shutdown: None,
             details: serde_json::json!({}),

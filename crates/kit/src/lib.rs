@@ -1,14 +1,20 @@
-//! What every lesson shares, so that a lesson's own file holds only its pattern.
+//! What every lesson shares, so that a lesson's own files hold only its pattern and its scenario.
 //!
-//! A lesson implements [`Lesson`]: it builds its widgets into the [`Stage`] (a window that already
-//! has the ticking counter, a status line and a heartbeat probe), and it scripts an autopilot
-//! scenario that presses its own buttons and reports what happened. Its `main` is one line:
+//! A lesson implements [`Lesson`] in its pattern file: it builds its widgets into the [`Stage`]
+//! (a window that already has the ticking counter, the live graph, a status line and the probes)
+//! and says how it shuts down. In `autopilot.rs` it implements [`Autopilot`]: the scenario that
+//! presses its buttons with real clicks and reports what happened. Its `main` is one line:
 //! `lesson_kit::run::<MyLesson>()`.
 
 mod drive;
 mod facts;
 mod frames;
+mod graph;
 mod heartbeat;
+mod input;
+mod lesson;
+mod log;
+mod marks;
 mod options;
 mod pilot;
 mod screenshot;
@@ -18,13 +24,14 @@ mod window;
 
 pub use frames::FrameProbe;
 pub use heartbeat::{HEARTBEAT_INTERVAL, HeartbeatProbe};
-pub use lesson_report::{HeartbeatStats, ms};
+pub use lesson::{Autopilot, Lesson, Stage};
+pub use lesson_report::{FrameStats, HeartbeatStats, ms};
+pub use marks::mark;
 pub use options::{About, Options, Parsed, WORK_MS_RANGE, parse};
-pub use pilot::{Findings, Pilot, Pressed, ScenarioError};
+pub use pilot::{Findings, Measured, Pilot, Pressed, ScenarioError, Span};
 pub use window::{LessonWindow, WeakLessonWindow};
 
 use gtk::prelude::*;
-use serde::Serialize;
 use std::cell::RefCell;
 use std::process::ExitCode;
 use std::rc::Rc;
@@ -35,37 +42,8 @@ pub const EXIT_USAGE: u8 = 2;
 /// Exit code for an autopilot scenario that could not prove its claims.
 pub const EXIT_SCENARIO_FAILED: u8 = 1;
 
-/// What a lesson is given to build itself into.
-pub struct Stage {
-    pub window: LessonWindow,
-    pub options: Options,
-}
-
-/// One lesson: its widgets and handlers, and the scenario its autopilot plays.
-pub trait Lesson: Sized + 'static {
-    const ABOUT: About;
-    /// The lesson's own report fields, flattened next to the common ones.
-    type Details: Serialize;
-
-    /// Adds the lesson's widgets to the stage and connects its handlers.
-    fn build(stage: &Stage) -> Self;
-
-    /// The scripted scenario `--autopilot` runs on the main loop once the window is up.
-    fn autopilot(
-        self: Rc<Self>,
-        pilot: Rc<Pilot>,
-    ) -> impl Future<Output = Result<Findings<Self::Details>, ScenarioError>>;
-
-    /// Called once when the application shuts down (the window was closed or the autopilot
-    /// ended): stop workers and join threads here, so nothing is lost and nothing hangs. An error
-    /// says what could not be stopped; the autopilot's report records it as an unclean shutdown.
-    fn shutdown(&self) -> Result<(), String> {
-        Ok(())
-    }
-}
-
 /// Parses the command line, opens the lesson's window and runs the main loop until it closes.
-pub fn run<L: Lesson>() -> ExitCode {
+pub fn run<L: Autopilot>() -> ExitCode {
     let about = L::ABOUT;
     let options = match options::parse(&about, std::env::args_os().skip(1)) {
         Ok(Parsed::Run(options)) => options,
@@ -118,7 +96,7 @@ pub fn run<L: Lesson>() -> ExitCode {
             lesson_window.gtk_window().present();
             if let Some(run) = &autopilot {
                 let gtk_window = lesson_window.gtk_window().clone();
-                let frames = FrameProbe::start(&gtk_window);
+                let frames = lesson_window.frames();
                 let pilot = Pilot::new(probe, frames, gtk_window, options.screenshot.clone());
                 glib::spawn_future_local(run.clone().drive(built, Rc::new(pilot), lesson_window));
             }

@@ -1,35 +1,71 @@
 //! The autopilot's toolbox. A lesson's scenario is an ordinary async function on the main loop:
-//! it presses the lesson's own buttons (`emit_clicked` runs the handler exactly as a click
-//! would), waits with main-loop timers, reads the lesson's labels and returns its findings.
+//! it presses the lesson's buttons as a person would (real clicks, see `input.rs`), waits with
+//! main-loop timers, reads the lesson's labels, and asks the probes what the main loop and the
+//! screen did meanwhile.
 
 use crate::frames::FrameProbe;
 use crate::heartbeat::HeartbeatProbe;
+use crate::input::{Hand, Sent};
 use crate::screenshot;
 use gtk::prelude::*;
-use lesson_report::HeartbeatStats;
+use lesson_report::{FrameStats, HeartbeatStats, InputStats};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-/// What a scenario found: the heartbeat over the part of the run that shows the pattern, how long
-/// the work took, and the lesson's own fields.
-pub struct Findings<D: Serialize> {
+/// A stretch of the run, from one instant to another.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub from: Instant,
+    pub to: Instant,
+}
+
+/// What the probes saw over one span.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// How late a default-priority source ran.
     pub heartbeat: HeartbeatStats,
+    /// The frames painted: what a person saw change.
+    pub frames: FrameStats,
+}
+
+/// What a scenario found: the span that shows the pattern (the report's `heartbeat` and
+/// `frames` cover it), how long the work took, and the lesson's own fields.
+pub struct Findings<D: Serialize> {
+    pub span: Span,
     pub work_wall: Duration,
     pub details: D,
 }
 
-/// One press of a button by the autopilot.
-pub struct Pressed<T> {
-    /// What the observer read right before the click handler ran.
-    pub before: T,
-    /// What it read right after the handler returned.
-    pub after: T,
-    pub started: Instant,
-    /// How long the click handler ran, nested loops included.
-    pub handler: Duration,
+/// One click by the autopilot, and when each part of it happened.
+#[derive(Debug, Clone, Copy)]
+pub struct Pressed {
+    /// The click existed: the X server had it (or `emit_clicked` was scheduled).
+    pub sent: Instant,
+    /// GTK dispatched it to the window.
+    pub dispatched: Instant,
+    /// Every `clicked` handler had returned.
+    pub handled: Instant,
+}
+
+impl Pressed {
+    /// How long the click's handlers ran, nested main loops included.
+    pub fn handler(&self) -> Duration {
+        self.handled.saturating_duration_since(self.dispatched)
+    }
+
+    /// How long the click waited before GTK dispatched it.
+    pub fn waited(&self) -> Duration {
+        self.dispatched.saturating_duration_since(self.sent)
+    }
+}
+
+impl From<Sent> for Pressed {
+    fn from(sent: Sent) -> Self {
+        Self { sent: sent.sent, dispatched: sent.dispatched, handled: sent.handled }
+    }
 }
 
 /// A scenario that could not prove what it set out to: the run fails with this message.
@@ -43,8 +79,9 @@ impl<T: Into<String>> From<T> for ScenarioError {
 }
 
 pub struct Pilot {
-    probe: Rc<HeartbeatProbe>,
+    heartbeat: Rc<HeartbeatProbe>,
     frames: FrameProbe,
+    hand: Hand,
     window: gtk::ApplicationWindow,
     screenshot: Option<PathBuf>,
     /// `None` until the scenario reaches its screenshot moment.
@@ -53,15 +90,17 @@ pub struct Pilot {
 
 impl Pilot {
     pub(crate) fn new(
-        probe: Rc<HeartbeatProbe>,
+        heartbeat: Rc<HeartbeatProbe>,
         frames: FrameProbe,
         window: gtk::ApplicationWindow,
         screenshot: Option<PathBuf>,
     ) -> Self {
         let now = Instant::now();
-        probe.keep_from(now);
+        heartbeat.keep_from(now);
         frames.keep_from(now);
-        Self { probe, frames, window, screenshot, screenshot_taken: RefCell::new(None) }
+        crate::marks::start_recording();
+        let hand = Hand::new(&window);
+        Self { heartbeat, frames, hand, window, screenshot, screenshot_taken: RefCell::new(None) }
     }
 
     /// Waits without blocking: the main loop keeps running while the scenario sleeps.
@@ -69,41 +108,23 @@ impl Pilot {
         glib::timeout_future(duration).await;
     }
 
-    /// Presses `button` the way a user's click arrives: from a main-loop source of its own, never
-    /// from inside this scenario's future. (A handler that re-enters the main loop, as lesson 02's
-    /// does, would otherwise poll futures from inside a future's poll, and glib refuses that by
-    /// aborting.) Returns once the click handler has returned.
-    pub async fn press(&self, button: &gtk::Button) -> Pressed<()> {
-        self.press_and_observe(button, || ()).await
+    /// Clicks `button` as a person does and returns once its handlers have returned. Refuses a
+    /// button that is greyed out: a person could not press it either.
+    pub async fn press(&self, button: &gtk::Button) -> Result<Pressed, ScenarioError> {
+        self.hand.press(button).await.map(Pressed::from)
     }
 
-    // ANCHOR: press
-    /// Like [`Pilot::press`], and reads `observe()` right before and right after the handler
-    /// runs, in the same main-loop dispatch, so nothing else can run between reading and clicking.
-    pub async fn press_and_observe<T: 'static>(
+    /// Clicks `button` after `delay`, from outside the main loop, so that the click happens even
+    /// if the loop is blocked by then. The future resolves once the click has been handled.
+    pub fn press_later(
         &self,
         button: &gtk::Button,
-        observe: impl Fn() -> T + 'static,
-    ) -> Pressed<T> {
-        let (done, finished) = async_channel::bounded(1);
-        // A zero timeout, not an idle: it runs at the default priority, as input events do.
-        glib::timeout_add_local_once(
-            Duration::ZERO,
-            glib::clone!(
-                #[strong]
-                button,
-                move || {
-                    let before = observe();
-                    let started = Instant::now();
-                    button.emit_clicked();
-                    let handler = started.elapsed();
-                    let _ = done.try_send(Pressed { before, after: observe(), started, handler });
-                }
-            ),
-        );
-        finished.recv().await.expect("the main loop runs the press before dropping its source")
+        delay: Duration,
+    ) -> Result<impl Future<Output = Result<Pressed, ScenarioError>> + use<'_>, ScenarioError>
+    {
+        let later = self.hand.press_later(button, delay)?;
+        Ok(async move { later.await.map(Pressed::from) })
     }
-    // ANCHOR_END: press
 
     /// Waits until `done()` holds, checking every few milliseconds, or fails after `timeout`.
     pub async fn wait_until(
@@ -122,19 +143,27 @@ impl Pilot {
         Ok(())
     }
 
-    /// Heartbeat statistics from `from` until now.
-    pub fn heartbeat_since(&self, from: Instant) -> HeartbeatStats {
-        self.probe.stats_between(from, Instant::now())
+    /// The span from `from` until now.
+    pub fn span_since(&self, from: Instant) -> Span {
+        Span { from, to: Instant::now() }
     }
 
-    /// Heartbeat statistics over `from..to`.
-    pub fn heartbeat_between(&self, from: Instant, to: Instant) -> HeartbeatStats {
-        self.probe.stats_between(from, to)
+    /// What the heartbeat and the frame probe saw over `span`.
+    pub fn measure(&self, span: Span) -> Measured {
+        Measured {
+            heartbeat: self.heartbeat.stats_between(span.from, span.to),
+            frames: self.frames.stats_between(span.from, span.to),
+        }
     }
 
-    /// How many frames the window painted over `from..=to`.
-    pub fn frames_painted_between(&self, from: Instant, to: Instant) -> usize {
-        self.frames.painted_between(from, to)
+    /// The marks pattern code left with `lesson_kit::mark` since `from`, oldest first.
+    pub fn marks_since(&self, from: Instant) -> Vec<(Instant, String)> {
+        crate::marks::all().into_iter().filter(|(at, _)| *at >= from).collect()
+    }
+
+    /// The lesson's window, for scenarios that hide it or read its state.
+    pub fn window(&self) -> &gtk::ApplicationWindow {
+        &self.window
     }
 
     /// The telling moment: saves the window as a PNG if `--screenshot` asked for one. The picture
@@ -174,5 +203,15 @@ impl Pilot {
             (Some(_), Some(Err(e))) => Err(e),
             (Some(_), None) => Err("the scenario never reached its screenshot moment".into()),
         }
+    }
+
+    /// Every click of the run so far.
+    pub(crate) fn input(&self) -> InputStats {
+        self.hand.stats(&self.frames)
+    }
+
+    /// Closes the window as a person does: through the window manager where there is one.
+    pub(crate) fn close_window(&self) {
+        self.hand.close();
     }
 }

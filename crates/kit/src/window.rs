@@ -1,15 +1,16 @@
 //! The window every lesson starts from: the source tutorial's "event-loop indicator" (a counter
-//! that ticks once a second for as long as the main loop is free), a status line, a readout of
-//! the longest recent main-loop stall, the lesson's own widgets and its buttons.
+//! that ticks once a second for as long as the main loop is free), a live graph of the last
+//! five seconds of frames and heartbeat gaps with a readout of the longest of each, a status
+//! line, the lesson's own widgets and its buttons.
 
+use crate::frames::FrameProbe;
 use crate::heartbeat::HeartbeatProbe;
+use crate::log::RECENT;
 use gtk::prelude::*;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 const COUNTER_PREFIX: &str = "Counter: ";
-/// How far back the stall readout looks.
-const STALL_WINDOW: Duration = Duration::from_secs(5);
 
 /// The lesson's window. Cloning it clones references to the same widgets.
 #[derive(Clone)]
@@ -19,13 +20,14 @@ pub struct LessonWindow {
     status: gtk::Label,
     content: gtk::Box,
     buttons: gtk::Box,
+    frames: FrameProbe,
 }
 
 impl LessonWindow {
     pub(crate) fn new(app: &gtk::Application, title: &str, probe: Rc<HeartbeatProbe>) -> Self {
         let counter = gtk::Label::builder().label(format!("{COUNTER_PREFIX}0")).build();
         counter.add_css_class("title-1");
-        let stall = gtk::Label::builder().label("Longest main-loop stall: -").build();
+        let stall = gtk::Label::builder().label("Last 5 s: -").wrap(true).build();
         stall.add_css_class("dim-label");
         let status = gtk::Label::builder().label("Ready.").wrap(true).build();
         let content = gtk::Box::new(gtk::Orientation::Vertical, 8);
@@ -40,8 +42,10 @@ impl LessonWindow {
             .margin_start(18)
             .margin_end(18)
             .build();
+        let graph_slot = gtk::Box::new(gtk::Orientation::Vertical, 0);
         for widget in [
             counter.upcast_ref::<gtk::Widget>(),
+            graph_slot.upcast_ref(),
             stall.upcast_ref(),
             status.upcast_ref(),
             content.upcast_ref(),
@@ -56,6 +60,8 @@ impl LessonWindow {
             .default_width(460)
             .child(&column)
             .build();
+        let frames = FrameProbe::attach(&window);
+        graph_slot.append(&crate::graph::new(probe.clone(), frames.clone()));
 
         // The indicator is an ordinary main-loop timer: when the loop is blocked it cannot fire,
         // and when the loop comes back GLib runs it once, not once per missed second.
@@ -67,24 +73,31 @@ impl LessonWindow {
                 counter,
                 #[weak]
                 stall,
+                #[strong]
+                frames,
                 #[upgrade_or]
                 glib::ControlFlow::Break,
                 move || {
                     ticks.set(ticks.get() + 1);
                     counter.set_label(&format!("{COUNTER_PREFIX}{}", ticks.get()));
                     let now = Instant::now();
-                    let recent = probe.stats_between(now - STALL_WINDOW.min(probe.age()), now);
+                    let from = now - RECENT.min(probe.age());
+                    let (gaps, shown) =
+                        (probe.stats_between(from, now), frames.stats_between(from, now));
                     stall.set_label(&format!(
-                        "Longest main-loop stall in the last {} s: {:.0} ms",
-                        STALL_WINDOW.as_secs(),
-                        recent.max_gap_ms
+                        "Last {} s: {:.0} frames a second, longest frame interval {:.0} ms, \
+                         longest heartbeat gap {:.0} ms",
+                        RECENT.as_secs(),
+                        shown.per_s,
+                        shown.max_interval_ms,
+                        gaps.max_gap_ms
                     ));
                     glib::ControlFlow::Continue
                 }
             ),
         );
 
-        Self { window, counter, status, content, buttons }
+        Self { window, counter, status, content, buttons, frames }
     }
 
     /// Adds a button to the lesson's button row.
@@ -119,6 +132,10 @@ impl LessonWindow {
     pub fn gtk_window(&self) -> &gtk::ApplicationWindow {
         &self.window
     }
+
+    pub(crate) fn frames(&self) -> FrameProbe {
+        self.frames.clone()
+    }
 }
 
 /// A `LessonWindow` that does not keep its widgets alive, for handlers of widgets inside it:
@@ -130,6 +147,7 @@ pub struct WeakLessonWindow {
     status: glib::WeakRef<gtk::Label>,
     content: glib::WeakRef<gtk::Box>,
     buttons: glib::WeakRef<gtk::Box>,
+    frames: FrameProbe,
 }
 
 impl glib::clone::Downgrade for LessonWindow {
@@ -142,6 +160,7 @@ impl glib::clone::Downgrade for LessonWindow {
             status: ObjectExt::downgrade(&self.status),
             content: ObjectExt::downgrade(&self.content),
             buttons: ObjectExt::downgrade(&self.buttons),
+            frames: self.frames.clone(),
         }
     }
 }
@@ -156,6 +175,7 @@ impl glib::clone::Upgrade for WeakLessonWindow {
             status: self.status.upgrade()?,
             content: self.content.upgrade()?,
             buttons: self.buttons.upgrade()?,
+            frames: self.frames.clone(),
         })
     }
 }

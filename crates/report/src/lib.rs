@@ -4,12 +4,16 @@
 //! tests and `cargo xtask measure` read them back without linking a toolkit.
 
 mod contract;
+mod frames;
 mod heartbeat;
+mod input;
 mod run;
 mod signals;
 
 pub use contract::{EXIT_USAGE, check_command_line};
+pub use frames::FrameStats;
 pub use heartbeat::{HeartbeatStats, percentile};
+pub use input::{Click, InputPath, InputStats, Latency};
 pub use run::{RunError, run_autopilot};
 pub use signals::{STOP_SIGNALS, Stop, check_stop_signal, check_stop_signals};
 
@@ -22,8 +26,12 @@ use std::time::Duration;
 pub struct Report<D = serde_json::Map<String, serde_json::Value>> {
     /// The package name, e.g. `lesson-01-blocking`.
     pub lesson: String,
-    /// How the main loop kept up while the scenario ran.
+    /// How late a default-priority main-loop source ran, while the scenario ran.
     pub heartbeat: HeartbeatStats,
+    /// The frames the window painted over the same time as `heartbeat`.
+    pub frames: FrameStats,
+    /// The autopilot's clicks: how they travelled and how long their effect took to show.
+    pub input: InputStats,
     /// How long the lesson's work took, wall-clock.
     pub work: Work,
     /// How the lesson shut down once the autopilot closed its window.
@@ -113,15 +121,34 @@ mod tests {
         assert_eq!(ms(Duration::from_nanos(1_499)), 0.001);
     }
 
+    /// A report line with the common fields and `details` (a JSON object's inside) after them.
+    fn line(details: &str) -> String {
+        let common = serde_json::json!({
+            "lesson": "x",
+            "heartbeat": {"interval_ms": 10.0, "ticks": 3, "max_gap_ms": 12.5, "p99_gap_ms": 12.5},
+            "frames": {"count": 9, "per_s": 60.0, "max_interval_ms": 17.0, "p99_interval_ms": 17.0},
+            "input": {
+                "path": "xtest",
+                "clicks": 1,
+                "to_handler_ms": {"p50": 1.0, "max": 1.0},
+                "to_paint_ms": {"p50": 9.0, "max": 9.0}
+            },
+            "work": {"wall_ms": 5.0},
+        });
+        let common = common.to_string();
+        let open = &common[..common.len() - 1];
+        if details.is_empty() { format!("{open}}}") } else { format!("{open},{details}}}") }
+    }
+
     #[test]
     fn parses_the_last_line_and_its_details() {
-        let out = "some log line\n{\"lesson\":\"x\",\"heartbeat\":{\"interval_ms\":10.0,\
-                   \"ticks\":3,\"max_gap_ms\":12.5,\"p99_gap_ms\":12.5},\"work\":{\"wall_ms\":5.0},\
-                   \"depth\":2,\"changed\":true}\n\n";
-        let report = parse_last_line(out).unwrap();
+        let out = format!("some log line\n{}\n\n", line("\"depth\":2,\"changed\":true"));
+        let report = parse_last_line(&out).unwrap();
         assert_eq!(report.lesson, "x");
         assert_eq!(report.heartbeat.ticks, 3);
         assert_eq!(report.work.wall_ms, 5.0);
+        assert_eq!(report.frames.per_s, 60.0);
+        assert_eq!(report.input.path, InputPath::Xtest);
         assert_eq!(report.number("depth"), Ok(2.0));
         assert_eq!(report.flag("changed"), Ok(true));
         assert!(report.number("missing").unwrap_err().contains("missing"));
@@ -129,11 +156,7 @@ mod tests {
 
     #[test]
     fn a_clean_shutdown_must_be_reported_clean_and_in_time() {
-        let mut report = parse_last_line(
-            "{\"lesson\":\"x\",\"heartbeat\":{\"interval_ms\":10.0,\"ticks\":0,\"max_gap_ms\":0.0,\
-             \"p99_gap_ms\":0.0},\"work\":{\"wall_ms\":0.0}}",
-        )
-        .unwrap();
+        let mut report = parse_last_line(&line("")).unwrap();
         assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("nothing"));
         let clean = Shutdown { ms: 12.0, clean: true, window_finalized: true };
         report.shutdown = Some(clean);

@@ -14,6 +14,9 @@
 //! tests of the examples and the exercises from outside.
 
 mod events;
+pub mod session;
+
+pub use session::{Pings, Session};
 
 use events::Pump;
 use std::time::{Duration, Instant};
@@ -154,7 +157,7 @@ impl Driver {
     /// finds no widget at all.
     pub fn click(&self, window: Window, x: i16, y: i16) -> Result<Instant> {
         self.watch_paints(window)?;
-        let moved = self.point(window, x, y)?;
+        let moved = self.move_to(window, x, y)?;
         let deadline = moved + HOVER;
         while !self.pump.paints().iter().any(|paint| *paint >= moved) {
             if !self.pump.wait(&self.conn, deadline)? {
@@ -167,11 +170,12 @@ impl Driver {
     /// Clicks at `(x, y)` in `window` at once, without waiting for the program to notice the
     /// pointer first: for a program that cannot notice anything now (its main loop is blocked).
     pub fn click_now(&self, window: Window, x: i16, y: i16) -> Result<Instant> {
-        self.point(window, x, y)?;
+        self.move_to(window, x, y)?;
         self.press_and_release()
     }
 
-    fn point(&self, window: Window, x: i16, y: i16) -> Result<Instant> {
+    /// Moves the pointer to `(x, y)` in `window`, as a hand on the mouse does.
+    pub fn move_to(&self, window: Window, x: i16, y: i16) -> Result<Instant> {
         let at = self.conn.translate_coordinates(window, self.root, x, y);
         let at = at.map_err(fail("translate_coordinates"))?.reply();
         let at = at.map_err(fail("translate_coordinates"))?;
@@ -179,7 +183,8 @@ impl Driver {
         self.sync()
     }
 
-    fn press_and_release(&self) -> Result<Instant> {
+    /// Presses and releases the first button wherever the pointer is.
+    pub fn press_and_release(&self) -> Result<Instant> {
         self.fake(xproto::BUTTON_PRESS_EVENT, 1, (0, 0))?;
         self.fake(xproto::BUTTON_RELEASE_EVENT, 1, (0, 0))?;
         self.sync()
