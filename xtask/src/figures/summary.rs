@@ -57,7 +57,7 @@ macro_rules! flooding {
     ($label:literal, $strategy:literal) => {
         Row {
             label: $label,
-            package: "lesson-06-flooding",
+            package: "lesson-07-flooding",
             max_gap: concat!("/", $strategy, "/heartbeat_max_gap_ms"),
             p99_gap: concat!("/", $strategy, "/heartbeat_p99_gap_ms"),
             work_wall: concat!("/", $strategy, "/run_wall_ms"),
@@ -115,7 +115,7 @@ pub const ROWS: &[Row] = &[
     flooding!("flooding: coalesced (06)", "coalesced"),
     common(
         "async I/O (07)",
-        "lesson-07-async-io",
+        "lesson-08-async-io",
         &[
             note("the read held the main loop {} ms at most", "/read/task/longest_poll_ms", 2),
             note("{} MiB/s", "/read/mib_per_s", 1),

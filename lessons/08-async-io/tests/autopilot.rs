@@ -1,4 +1,4 @@
-//! Lesson 07's claims, checked on a real run of its autopilot (under a display: `cargo xtask
+//! Lesson 08's claims, checked on a real run of its autopilot (under a display: `cargo xtask
 //! test` provides Xvfb). One run serves every test; each test checks one claim.
 
 use lesson_report::{Report, check_command_line, check_stop_signals, run_autopilot};
@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-const EXE: &str = env!("CARGO_BIN_EXE_lesson-07-async-io");
+const EXE: &str = env!("CARGO_BIN_EXE_lesson-08-async-io");
 const WORK_MS: f64 = 1000.0;
 /// The longest stall a free main loop may show here. A quiet run of this lesson stalls for about
 /// one heartbeat interval (10 to 20 ms); on a loaded two-core machine under Xvfb the process is

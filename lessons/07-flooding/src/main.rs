@@ -1,4 +1,4 @@
-//! Lesson 06: flooding the main loop.
+//! Lesson 07: flooding the main loop.
 //!
 //! A worker makes progress events as fast as it can, and the window shows them in one of three
 //! ways: every event through an unbounded channel (naive), every event through a bounded one
@@ -473,8 +473,8 @@ fn grid_column(column: usize) -> i32 {
 
 impl Lesson for Flooding {
     const ABOUT: About = About {
-        id: "lesson-06-flooding",
-        title: "Lesson 06: flooding the main loop",
+        id: "lesson-07-flooding",
+        title: "Lesson 07: flooding the main loop",
         summary: "A worker makes progress events as fast as it can (200 per millisecond of \
                   --work-ms, from 50000 to 1000000). Naive sends every one through an unbounded \
                   channel, Bounded through a channel of 64, Coalesced keeps only the latest and \

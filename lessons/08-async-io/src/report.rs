@@ -1,4 +1,4 @@
-//! What lesson 07's autopilot reports besides the common fields: one struct per thing it
+//! What lesson 08's autopilot reports besides the common fields: one struct per thing it
 //! measured, each field documented, so the JSON explains itself and the chapter can name them.
 
 use crate::meter::Meter;
@@ -7,7 +7,7 @@ use lesson_kit::{HeartbeatStats, ms};
 use serde::Serialize;
 use std::time::Duration;
 
-/// What lesson 07 reports besides the common fields. `work.wall_ms` is the whole read at the slow
+/// What lesson 08 reports besides the common fields. `work.wall_ms` is the whole read at the slow
 /// disk's pace; the common heartbeat covers everything from that read to the checksum's end.
 #[derive(Serialize)]
 pub struct Details {

@@ -37,7 +37,7 @@ pub struct TempDir {
 
 impl TempDir {
     pub fn create() -> Result<Self, String> {
-        let template = std::env::temp_dir().join("lesson-07-async-io-XXXXXX");
+        let template = std::env::temp_dir().join("lesson-08-async-io-XXXXXX");
         glib::mkdtemp(&template)
             .map(|path| Self { path })
             .ok_or_else(|| format!("could not create a directory like {}", template.display()))

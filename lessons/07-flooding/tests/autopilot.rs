@@ -1,4 +1,4 @@
-//! Lesson 06's claims, checked on a real run of its autopilot (under a display: `cargo xtask
+//! Lesson 07's claims, checked on a real run of its autopilot (under a display: `cargo xtask
 //! test` provides Xvfb). One run serves every test; each test checks one claim, with generous
 //! bounds: timings on a shared machine are noisy, so most claims are relations between runs.
 
@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-const EXE: &str = env!("CARGO_BIN_EXE_lesson-06-flooding");
+const EXE: &str = env!("CARGO_BIN_EXE_lesson-07-flooding");
 /// 200 events per millisecond: 200 000 events per run.
 const WORK_MS: &str = "1000";
 
@@ -30,7 +30,7 @@ fn figure(strategy: &str, name: &str) -> f64 {
 #[test]
 fn every_run_sends_every_event() {
     let report = report();
-    assert_eq!(report.lesson, "lesson-06-flooding");
+    assert_eq!(report.lesson, "lesson-07-flooding");
     let events = report.number("events").unwrap();
     assert_eq!(events, 200_000.0, "200 events per millisecond of --work-ms");
     for strategy in ["naive", "bounded", "coalesced"] {

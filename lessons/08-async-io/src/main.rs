@@ -1,4 +1,4 @@
-//! Lesson 07: waiting without a thread, async I/O on the main loop.
+//! Lesson 08: waiting without a thread, async I/O on the main loop.
 //!
 //! When the work is waiting (for a disk, a network, a timer) rather than computing, it needs no
 //! thread of yours. The lesson writes a large file with gio's async writes, reads it back in
@@ -465,8 +465,8 @@ impl View {
 
 impl Lesson for AsyncIo {
     const ABOUT: About = About {
-        id: "lesson-07-async-io",
-        title: "Lesson 07: waiting without a thread",
+        id: "lesson-08-async-io",
+        title: "Lesson 08: waiting without a thread",
         summary: "Writes a large file with gio's async writes, then reads it back in chunks from a \
                   future on the main loop: slowly (like a slow disk) or as fast as gio goes, with \
                   a progress bar and a Cancel button. Sleep awaits a timer future; Checksum runs \

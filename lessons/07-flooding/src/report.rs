@@ -1,11 +1,11 @@
-//! What lesson 06's autopilot reports besides the common fields: the run's settings and one
+//! What lesson 07's autopilot reports besides the common fields: the run's settings and one
 //! set of figures per strategy, each field documented, so the JSON explains itself.
 
 use crate::RunResult;
 use lesson_kit::ms;
 use serde::Serialize;
 
-/// What lesson 06 reports besides the common fields. The common `heartbeat` and `work.wall_ms`
+/// What lesson 07 reports besides the common fields. The common `heartbeat` and `work.wall_ms`
 /// cover the three runs back to back, from the first press to the end of the last run.
 #[derive(Serialize)]
 pub struct Details {
