@@ -29,8 +29,8 @@ fn do_the_work(work: Duration) {
 
 impl Lesson for Blocking {
     const ABOUT: About = About {
-        id: "lesson-01-blocking",
-        title: "Lesson 01: the frozen window",
+        id: env!("CARGO_PKG_NAME"),
+        title: env!("CARGO_PKG_DESCRIPTION"),
         summary: "DANGER runs the work inside the click handler, on the main \
                   loop. The counter stops, the window paints nothing, and \
                   clicks queue up until the work is done.",
