@@ -1,12 +1,14 @@
 //! The catalogue of forbidden patterns, run through trybuild.
 //!
-//! Every `ui/<topic>/<case>.rs` must fail to compile, with exactly the error committed next to it
-//! in `<case>.stderr` (the book quotes those files). Every case has a twin, `<case>_twin.rs`: the
-//! same program with the fix, which must compile, and which trybuild then runs. Twins therefore
-//! only name their demonstration (`let _ = demo;`), never call it: nothing GTK happens at run time.
+//! Every `ui/<topic>/<case>.rs` must fail to compile, with exactly the error
+//! committed next to it in `<case>.stderr` (the book quotes those files). Every
+//! case has a twin, `<case>_twin.rs`: the same program with the fix, which must
+//! compile, and which trybuild then runs. Twins therefore only name their
+//! demonstration (`let _ = demo;`), never call it: nothing GTK happens at run
+//! time.
 //!
-//! After a toolchain or dependency change, `cargo xtask bless` rewrites the `.stderr` files; read
-//! the diff before committing it.
+//! After a toolchain or dependency change, `cargo xtask bless` rewrites the
+//! `.stderr` files; read the diff before committing it.
 
 use std::path::{Path, PathBuf};
 
@@ -42,8 +44,12 @@ fn every_case_has_a_twin_a_rule_and_an_expected_error() {
         if is_twin(file) {
             let case = case_of(file);
             if !files.contains(&case) {
-                problems.push(format!("{name}: a twin without a case ({})", case.display()));
-            } else if let (Some(rule), Some(case_rule)) = (rule, self::rule(&case))
+                problems.push(format!(
+                    "{name}: a twin without a case ({})",
+                    case.display()
+                ));
+            } else if let (Some(rule), Some(case_rule)) =
+                (rule, self::rule(&case))
                 && rule != case_rule
             {
                 problems.push(format!(
@@ -53,7 +59,10 @@ fn every_case_has_a_twin_a_rule_and_an_expected_error() {
         } else {
             let twin = twin_of(file);
             if !files.contains(&twin) {
-                problems.push(format!("{name}: a case without a twin ({})", twin.display()));
+                problems.push(format!(
+                    "{name}: a case without a twin ({})",
+                    twin.display()
+                ));
             }
             let stderr = file.with_extension("stderr");
             if !root().join(&stderr).is_file() {
@@ -65,30 +74,43 @@ fn every_case_has_a_twin_a_rule_and_an_expected_error() {
         }
     }
     problems.extend(stray_files(&files));
-    assert!(problems.is_empty(), "the catalogue is malformed:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "the catalogue is malformed:\n{}",
+        problems.join("\n")
+    );
 }
 
-/// Twins are shown as the right way to do it, so none may teach a leak: a repeating main-loop
-/// source (a timer or an idle callback that is not `_once`) must be able to stop, by returning
-/// `ControlFlow::Break` (when its widget is gone, at the latest). A glib source lives until it
-/// breaks or is removed, whatever becomes of its `SourceId`.
+/// Twins are shown as the right way to do it, so none may teach a leak: a
+/// repeating main-loop source (a timer or an idle callback that is not `_once`)
+/// must be able to stop, by returning `ControlFlow::Break` (when its widget is
+/// gone, at the latest). A glib source lives until it breaks or is removed,
+/// whatever becomes of its `SourceId`.
 #[test]
 fn no_twin_leaves_a_repeating_source_running_forever() {
     let mut problems = Vec::new();
     for file in catalogue().iter().filter(|file| is_twin(file)) {
         let text = std::fs::read_to_string(root().join(file)).unwrap();
-        let repeats = ["timeout_add_local(", "idle_add_local(", "timeout_add(", "idle_add("]
-            .iter()
-            .any(|call| text.contains(call));
+        let repeats = [
+            "timeout_add_local(",
+            "idle_add_local(",
+            "timeout_add(",
+            "idle_add(",
+        ]
+        .iter()
+        .any(|call| text.contains(call));
         if repeats && !text.contains("ControlFlow::Break") {
-            problems.push(format!("{}: a repeating source that never breaks", file.display()));
+            problems.push(format!(
+                "{}: a repeating source that never breaks",
+                file.display()
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The crate's directory: trybuild runs with it as the current directory and names the cases
-/// relative to it, as do the messages here.
+/// The crate's directory: trybuild runs with it as the current directory and
+/// names the cases relative to it, as do the messages here.
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -97,8 +119,8 @@ fn ui() -> PathBuf {
     root().join("ui")
 }
 
-/// Every `ui/<topic>/*.rs`, relative to the crate's directory, sorted so that runs and messages
-/// come in the same order on every machine.
+/// Every `ui/<topic>/*.rs`, relative to the crate's directory, sorted so that
+/// runs and messages come in the same order on every machine.
 fn catalogue() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = topics()
         .iter()
@@ -111,7 +133,8 @@ fn catalogue() -> Vec<PathBuf> {
 }
 
 fn topics() -> Vec<PathBuf> {
-    let mut topics: Vec<PathBuf> = entries(&ui()).into_iter().filter(|p| p.is_dir()).collect();
+    let mut topics: Vec<PathBuf> =
+        entries(&ui()).into_iter().filter(|p| p.is_dir()).collect();
     topics.sort();
     topics
 }
@@ -123,8 +146,9 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Anything in `ui/` that the harness would silently ignore: files outside a topic, files other
-/// than cases and expected errors, and expected errors whose case is gone (or is a twin).
+/// Anything in `ui/` that the harness would silently ignore: files outside a
+/// topic, files other than cases and expected errors, and expected errors whose
+/// case is gone (or is a twin).
 fn stray_files(cases: &[PathBuf]) -> Vec<String> {
     let mut problems = Vec::new();
     for path in entries(&ui()).into_iter().filter(|p| !p.is_dir()) {
@@ -139,11 +163,16 @@ fn stray_files(cases: &[PathBuf]) -> Vec<String> {
                 Some("stderr") => {
                     let case = shown.with_extension("rs");
                     if is_twin(&case) || !cases.contains(&case) {
-                        problems.push(format!("{}: no failing case of that name", shown.display()));
+                        problems.push(format!(
+                            "{}: no failing case of that name",
+                            shown.display()
+                        ));
                     }
                 }
-                _ => problems
-                    .push(format!("{}: neither a case nor an expected error", shown.display())),
+                _ => problems.push(format!(
+                    "{}: neither a case nor an expected error",
+                    shown.display()
+                )),
             }
         }
     }
@@ -161,16 +190,22 @@ fn twin_of(case: &Path) -> PathBuf {
 
 fn case_of(twin: &Path) -> PathBuf {
     let name = twin.file_name().unwrap().to_str().unwrap();
-    twin.with_file_name(format!("{}.rs", name.strip_suffix(TWIN_SUFFIX).unwrap()))
+    twin.with_file_name(format!(
+        "{}.rs",
+        name.strip_suffix(TWIN_SUFFIX).unwrap()
+    ))
 }
 
-/// The rule a file demonstrates: its first line, if that is a one-line `// ` comment (the line
-/// after it must not continue the comment).
+/// The rule a file demonstrates: its first line, if that is a one-line `// `
+/// comment (the line after it must not continue the comment).
 fn rule(file: &Path) -> Option<String> {
     let text = std::fs::read_to_string(root().join(file)).ok()?;
     let mut lines = text.lines();
     let first = lines.next()?;
-    let continued = lines.next().is_some_and(|second| second.trim_start().starts_with("//"));
-    let stated = first.strip_prefix("// ").is_some_and(|rule| !rule.trim().is_empty());
+    let continued = lines
+        .next()
+        .is_some_and(|second| second.trim_start().starts_with("//"));
+    let stated =
+        first.strip_prefix("// ").is_some_and(|rule| !rule.trim().is_empty());
     (stated && !continued).then(|| first.to_string())
 }

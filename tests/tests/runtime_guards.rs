@@ -1,11 +1,12 @@
 //! Where Rust's types stop and run-time checks take over.
 //!
-//! `glib::thread_guard::ThreadGuard` and `glib::SendWeakRef` are `Send` and `Sync` whatever they
-//! hold: the compiler lets them cross threads, and they check the thread when they are used.
-//! glib's `*_local` functions check that the caller owns the main context, and gtk-rs checks that
-//! GTK is called on the thread that initialised it. Each check is a panic, so each scenario runs
-//! in a child process (this test binary, re-run on that one test) and the parent checks how the
-//! child died.
+//! `glib::thread_guard::ThreadGuard` and `glib::SendWeakRef` are `Send` and
+//! `Sync` whatever they hold: the compiler lets them cross threads, and they
+//! check the thread when they are used. glib's `*_local` functions check that
+//! the caller owns the main context, and gtk-rs checks that GTK is called on
+//! the thread that initialised it. Each check is a panic, so each scenario runs
+//! in a child process (this test binary, re-run on that one test) and the
+//! parent checks how the child died.
 
 use glib::prelude::*;
 use glib::thread_guard::ThreadGuard;
@@ -52,7 +53,8 @@ fn a_thread_guard_refuses_to_be_dropped_on_another_thread() {
 fn drop_a_guarded_object_on_another_thread() {
     let guard = ThreadGuard::new(glib::Object::new::<glib::Object>());
     std::thread::scope(|scope| {
-        // The guard panics rather than drop the object here; the object is leaked.
+        // The guard panics rather than drop the object here; the object is
+        // leaked.
         scope.spawn(move || drop(guard));
     });
 }
@@ -72,7 +74,8 @@ fn upgrade_a_send_weak_ref_on_another_thread() {
     let object = glib::Object::new::<glib::Object>();
     let weak = glib::SendWeakRef::from(object.downgrade());
     std::thread::scope(|scope| {
-        // Moving, cloning or dropping a SendWeakRef anywhere is fine; upgrading it is not.
+        // Moving, cloning or dropping a SendWeakRef anywhere is fine; upgrading
+        // it is not.
         scope.spawn(move || weak.upgrade().is_some());
     });
 }
@@ -93,7 +96,8 @@ fn add_a_local_source_from_a_worker() {
     let context = glib::MainContext::default();
     let _owner = context.acquire().unwrap();
     std::thread::scope(|scope| {
-        // The closure need not be Send, so glib checks instead that the caller owns the loop.
+        // The closure need not be Send, so glib checks instead that the caller
+        // owns the loop.
         scope.spawn(|| glib::idle_add_local_once(|| println!("never")));
     });
 }
@@ -132,10 +136,15 @@ fn a_borrow_conflict_in_a_click_handler_aborts_the_process() {
     let test = "a_borrow_conflict_in_a_click_handler_aborts_the_process";
     let out = child(test, hold_a_borrow_across_a_click);
     assert!(!out.status.success(), "the child survived:\n{}", out.stderr);
-    // RefCell's check fires, inside a handler that GTK's C code called: Rust cannot unwind
-    // through C, so the panic becomes an abort. No code after the click runs.
+    // RefCell's check fires, inside a handler that GTK's C code called: Rust
+    // cannot unwind through C, so the panic becomes an abort. No code after the
+    // click runs.
     assert!(out.stderr.contains("already borrowed"), "{}", out.stderr);
-    assert!(out.stderr.contains("panic in a function that cannot unwind"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("panic in a function that cannot unwind"),
+        "{}",
+        out.stderr
+    );
     assert!(!out.stdout.contains("lives on"), "{}", out.stdout);
 }
 
@@ -160,11 +169,16 @@ fn hold_a_borrow_across_a_click() {
 fn a_borrow_conflict_in_a_spawned_future_ends_only_that_future() {
     let test = "a_borrow_conflict_in_a_spawned_future_ends_only_that_future";
     let out = child(test, hold_a_borrow_across_a_task);
-    // The same conflict inside a future: glib's executor catches the panic, ends the task and
-    // hands the panic to its JoinHandle. The application carries on.
+    // The same conflict inside a future: glib's executor catches the panic,
+    // ends the task and hands the panic to its JoinHandle. The application
+    // carries on.
     assert!(out.status.success(), "the child died:\n{}", out.stderr);
     assert!(out.stderr.contains("already borrowed"), "{}", out.stderr);
-    assert!(out.stdout.contains("the task panicked; the application lives on"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("the task panicked; the application lives on"),
+        "{}",
+        out.stdout
+    );
 }
 
 fn hold_a_borrow_across_a_task() {
@@ -176,7 +190,10 @@ fn hold_a_borrow_across_a_task() {
         message,
         async move { *message.borrow_mut() = "OH NO".into() }
     ));
-    #[expect(clippy::disallowed_methods, reason = "a test drives its own context")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test drives its own context"
+    )]
     let ended = context.block_on(task);
     drop(shown);
     if ended.is_err_and(|error| error.is_panic()) {
@@ -187,7 +204,8 @@ fn hold_a_borrow_across_a_task() {
 
 // ANCHOR: invoke_runs_at_once
 #[test]
-fn invoke_runs_the_closure_at_once_on_the_caller_when_no_thread_owns_the_context() {
+fn invoke_runs_the_closure_at_once_on_the_caller_when_no_thread_owns_the_context()
+ {
     let test = "invoke_runs_the_closure_at_once_on_the_caller_when_no_thread_owns_the_context";
     let out = child(test, invoke_from_a_worker);
     assert!(out.status.success(), "the child died:\n{}", out.stderr);
@@ -204,27 +222,42 @@ fn invoke_from_a_worker() {
         let worker = std::thread::Builder::new().name("worker".into());
         let returned = worker.spawn(move || {
             context.invoke(move || {
-                let _ = ran_on.send(std::thread::current().name().map(str::to_owned));
+                let _ = ran_on
+                    .send(std::thread::current().name().map(str::to_owned));
             });
         });
-        #[expect(clippy::disallowed_methods, reason = "a test joins its own thread")]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "a test joins its own thread"
+        )]
         returned.unwrap().join().unwrap();
         ran
     };
-    // Nobody owns the default context yet (no loop runs): invoke calls the closure there and
-    // then, on the worker. It is not queued for the main thread, as Qt's invokeMethod would be.
+    // Nobody owns the default context yet (no loop runs): invoke calls the
+    // closure there and then, on the worker. It is not queued for the main
+    // thread, as Qt's invokeMethod would be.
     let ran = ask(&context);
-    let name = ran.try_recv().expect("the closure had not run when invoke returned").unwrap();
+    let name = ran
+        .try_recv()
+        .expect("the closure had not run when invoke returned")
+        .unwrap();
     println!("loop not running: ran on '{name}' before invoke returned");
-    // The main thread owns the context, as a running loop does: now the call is queued, and
-    // the owner runs it at its next iteration.
+    // The main thread owns the context, as a running loop does: now the call is
+    // queued, and the owner runs it at its next iteration.
     let _owner = context.acquire().unwrap();
     let ran = ask(&context);
-    assert!(ran.try_recv().is_err(), "the closure ran before the owner's loop did");
+    assert!(
+        ran.try_recv().is_err(),
+        "the closure ran before the owner's loop did"
+    );
     #[expect(clippy::disallowed_methods, reason = "the test is the loop here")]
     context.iteration(true);
     let name = ran.try_recv().expect("the owner's iteration ran the closure");
-    assert_eq!(name.as_deref(), std::thread::current().name(), "ran on another thread");
+    assert_eq!(
+        name.as_deref(),
+        std::thread::current().name(),
+        "ran on another thread"
+    );
     println!("loop running: ran on the owner's thread after invoke returned");
 }
 // ANCHOR_END: invoke_runs_at_once
@@ -235,43 +268,66 @@ fn a_worker_before_the_loop_runs_can_add_a_local_source_that_panics_later() {
     let test = "a_worker_before_the_loop_runs_can_add_a_local_source_that_panics_later";
     let out = child(test, add_local_sources_before_the_loop_runs);
     // spawn_future_local went to the worker's own context and ran there...
-    assert!(out.stdout.contains("spawn_future_local ran on 'worker'"), "{}", out.stdout);
-    // ...idle_add_local went to the global default context, and only the main thread's first
-    // iteration found the closure to belong to another thread: inside C, so an abort.
+    assert!(
+        out.stdout.contains("spawn_future_local ran on 'worker'"),
+        "{}",
+        out.stdout
+    );
+    // ...idle_add_local went to the global default context, and only the main
+    // thread's first iteration found the closure to belong to another thread:
+    // inside C, so an abort.
     assert!(out.stdout.contains("idle_add_local returned"), "{}", out.stdout);
     assert!(!out.status.success(), "the child survived:\n{}", out.stderr);
-    assert!(out.stderr.contains("Value accessed from different thread"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Value accessed from different thread"),
+        "{}",
+        out.stderr
+    );
 }
 
 fn add_local_sources_before_the_loop_runs() {
-    let worker = std::thread::Builder::new().name("worker".into()).spawn(|| {
-        let own = glib::MainContext::new();
-        own.with_thread_default(|| {
-            // Nobody owns the default context yet, so this succeeds...
-            glib::idle_add_local_once(|| println!("never"));
-            println!("idle_add_local returned");
-            // ...and this goes to the worker's own, thread-default context.
-            let task = glib::spawn_future_local(async {
-                let thread = std::thread::current().name().map(str::to_owned);
-                println!("spawn_future_local ran on '{}'", thread.unwrap_or_default());
-            });
-            #[expect(clippy::disallowed_methods, reason = "the worker runs its own context")]
-            own.block_on(task).unwrap();
-        })
-        .unwrap();
-    });
-    #[expect(clippy::disallowed_methods, reason = "a test joins its own thread")]
+    let worker =
+        std::thread::Builder::new().name("worker".into()).spawn(|| {
+            let own = glib::MainContext::new();
+            own.with_thread_default(|| {
+                // Nobody owns the default context yet, so this succeeds...
+                glib::idle_add_local_once(|| println!("never"));
+                println!("idle_add_local returned");
+                // ...and this goes to the worker's own, thread-default context.
+                let task = glib::spawn_future_local(async {
+                    let thread =
+                        std::thread::current().name().map(str::to_owned);
+                    println!(
+                        "spawn_future_local ran on '{}'",
+                        thread.unwrap_or_default()
+                    );
+                });
+                #[expect(
+                    clippy::disallowed_methods,
+                    reason = "the worker runs its own context"
+                )]
+                own.block_on(task).unwrap();
+            })
+            .unwrap();
+        });
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test joins its own thread"
+    )]
     worker.unwrap().join().unwrap();
     // The main thread's loop starts, and dispatches the worker's idle callback.
-    #[expect(clippy::disallowed_methods, reason = "the test is the main loop here")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test is the main loop here"
+    )]
     glib::MainContext::default().iteration(true);
 }
 // ANCHOR_END: which_context
 
 fn assert_display() {
-    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()));
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|var| {
+        std::env::var_os(var).is_some_and(|value| !value.is_empty())
+    });
     assert!(
         display,
         "this test initialises GTK and needs a display, but neither DISPLAY nor \
@@ -286,8 +342,8 @@ struct Child {
     stderr: String,
 }
 
-/// In the parent, runs `test` again in a child process and returns what the child did; in that
-/// child, runs `scenario` and exits 0 if it returns.
+/// In the parent, runs `test` again in a child process and returns what the
+/// child did; in that child, runs `scenario` and exits 0 if it returns.
 fn child(test: &str, scenario: fn()) -> Child {
     if std::env::var(CHILD).is_ok_and(|child| child == test) {
         scenario();
@@ -302,17 +358,26 @@ fn child(test: &str, scenario: fn()) -> Child {
     let stdout = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|line| {
-            !line.is_empty() && !line.starts_with("running ") && !line.starts_with("test ")
+            !line.is_empty()
+                && !line.starts_with("running ")
+                && !line.starts_with("test ")
         })
-        .filter(|line| !line.starts_with('.') && !line.starts_with("test result"))
+        .filter(|line| {
+            !line.starts_with('.') && !line.starts_with("test result")
+        })
         .map(|line| format!("{line}\n"))
         .collect();
-    Child { status: out.status, stdout, stderr: String::from_utf8_lossy(&out.stderr).into() }
+    Child {
+        status: out.status,
+        stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
 }
 
 // ANCHOR: died_of
-/// In the parent, runs `test` again in a child process and asserts that the child panicked with
-/// `message`; in that child, runs `scenario`, which should panic.
+/// In the parent, runs `test` again in a child process and asserts that the
+/// child panicked with `message`; in that child, runs `scenario`, which should
+/// panic.
 fn died_of(test: &str, scenario: fn(), message: &str) {
     if std::env::var(CHILD).is_ok_and(|child| child == test) {
         scenario();
@@ -325,6 +390,9 @@ fn died_of(test: &str, scenario: fn(), message: &str) {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "the child survived:\n{stderr}");
-    assert!(stderr.contains(message), "the child died of something else:\n{stderr}");
+    assert!(
+        stderr.contains(message),
+        "the child died of something else:\n{stderr}"
+    );
 }
 // ANCHOR_END: died_of

@@ -1,10 +1,12 @@
-//! One autopilot run, from the window's first frame to the report: plays the lesson's scenario,
-//! closes the window the way a user would, times the lesson's shutdown, and prints the report
-//! once the main loop has returned.
+//! One autopilot run, from the window's first frame to the report: plays the
+//! lesson's scenario, closes the window the way a user would, times the
+//! lesson's shutdown, and prints the report once the main loop has returned.
 
 use crate::pilot::{Findings, Pilot, ScenarioError};
 use crate::watchdog::Watchdog;
-use crate::{Autopilot, EXIT_SCENARIO_FAILED, Ended, LessonWindow, Options, ms};
+use crate::{
+    Autopilot, EXIT_SCENARIO_FAILED, Ended, LessonWindow, Options, ms,
+};
 use gtk::prelude::*;
 use lesson_report::{Report, Shutdown, Work};
 use std::cell::{Cell, RefCell};
@@ -13,11 +15,13 @@ use std::time::{Duration, Instant};
 
 pub struct AutopilotRun {
     lesson: &'static str,
-    /// A scenario stuck on a blocked main loop cannot time itself out, so a thread does it.
+    /// A scenario stuck on a blocked main loop cannot time itself out, so a
+    /// thread does it.
     watchdog: RefCell<Option<Watchdog>>,
     /// The report, less its shutdown, once the scenario has finished.
     outcome: RefCell<Option<Result<Report<serde_json::Value>, String>>>,
-    /// Why the screenshot asked for was not written, if it was not. The report stands anyway.
+    /// Why the screenshot asked for was not written, if it was not. The report
+    /// stands anyway.
     screenshot_failed: RefCell<Option<String>>,
     closed_at: Cell<Option<Instant>>,
 }
@@ -44,46 +48,57 @@ impl AutopilotRun {
     ) {
         let findings = play(lesson, pilot.clone(), &window).await;
         if findings.is_ok() {
-            *self.screenshot_failed.borrow_mut() = pilot.check_screenshot().err();
+            *self.screenshot_failed.borrow_mut() =
+                pilot.check_screenshot().err();
         }
-        let outcome = findings.map_err(|ScenarioError(message)| message).and_then(|findings| {
-            let details = serde_json::to_value(&findings.details)
-                .map_err(|e| format!("could not encode the report: {e}"))?;
-            let measured = pilot.measure(findings.span);
-            Ok(Report {
-                lesson: self.lesson.to_owned(),
-                heartbeat: measured.heartbeat,
-                frames: measured.frames,
-                input: pilot.input(),
-                work: Work { wall_ms: ms(findings.work_wall) },
-                shutdown: None,
-                details,
-            })
-        });
+        let outcome = findings
+            .map_err(|ScenarioError(message)| message)
+            .and_then(|findings| {
+                let details = serde_json::to_value(&findings.details)
+                    .map_err(|e| format!("could not encode the report: {e}"))?;
+                let measured = pilot.measure(findings.span);
+                Ok(Report {
+                    lesson: self.lesson.to_owned(),
+                    heartbeat: measured.heartbeat,
+                    frames: measured.frames,
+                    input: pilot.input(),
+                    work: Work { wall_ms: ms(findings.work_wall) },
+                    shutdown: None,
+                    details,
+                })
+            });
         *self.outcome.borrow_mut() = Some(outcome);
         self.closed_at.set(Some(Instant::now()));
-        // As a person closes it: the window manager's close request, where there is an X server.
+        // As a person closes it: the window manager's close request, where
+        // there is an X server.
         pilot.close_window();
         drop(window);
     }
 
-    /// Prints the report (or why there is none) and returns the exit code. `ended` is what the
-    /// lesson's `shutdown` returned, and `window_finalized` whether the window was freed after.
-    pub(crate) fn finish(&self, ended: Option<Ended>, window_finalized: bool) -> u8 {
+    /// Prints the report (or why there is none) and returns the exit code.
+    /// `ended` is what the lesson's `shutdown` returned, and `window_finalized`
+    /// whether the window was freed after.
+    pub(crate) fn finish(
+        &self,
+        ended: Option<Ended>,
+        window_finalized: bool,
+    ) -> u8 {
         if let Some(watchdog) = self.watchdog.borrow_mut().take() {
             watchdog.disarm();
         }
         let shutdown = ended.map(|Ended { outcome, at }| {
-            let took = self.closed_at.get().map_or(Duration::ZERO, |closed| at - closed);
+            let took = self
+                .closed_at
+                .get()
+                .map_or(Duration::ZERO, |closed| at - closed);
             if let Err(message) = &outcome {
                 eprintln!("{}: shutdown: {message}", self.lesson);
             }
             Shutdown { ms: ms(took), clean: outcome.is_ok(), window_finalized }
         });
-        let outcome =
-            self.outcome.borrow_mut().take().unwrap_or_else(|| {
-                Err("the window was closed before the scenario finished".into())
-            });
+        let outcome = self.outcome.borrow_mut().take().unwrap_or_else(|| {
+            Err("the window was closed before the scenario finished".into())
+        });
         let screenshot_failed = self.screenshot_failed.borrow_mut().take();
         let verdict = Verdict::of(outcome, shutdown, screenshot_failed);
         if let Some(line) = &verdict.report {
@@ -114,14 +129,19 @@ impl Verdict {
     ) -> Self {
         let line = outcome.and_then(|mut report| {
             report.shutdown = shutdown;
-            serde_json::to_string(&report).map_err(|e| format!("could not encode the report: {e}"))
+            serde_json::to_string(&report)
+                .map_err(|e| format!("could not encode the report: {e}"))
         });
         match line {
-            // The report is printed whatever became of the screenshot: it is the run's result,
-            // the picture only an illustration of it.
+            // The report is printed whatever became of the screenshot: it is
+            // the run's result, the picture only an illustration of it.
             Ok(line) => Self {
                 report: Some(line),
-                exit_code: if screenshot_failed.is_some() { EXIT_SCENARIO_FAILED } else { 0 },
+                exit_code: if screenshot_failed.is_some() {
+                    EXIT_SCENARIO_FAILED
+                } else {
+                    0
+                },
                 problems: screenshot_failed
                     .map(|e| format!("the screenshot was not saved: {e}"))
                     .into_iter()
@@ -141,13 +161,17 @@ async fn play<L: Autopilot>(
     pilot: Rc<Pilot>,
     window: &LessonWindow,
 ) -> Result<Findings<L::Details>, ScenarioError> {
-    // Start-up (mapping, the first frames) is not the lesson's stall: let it settle first.
+    // Start-up (mapping, the first frames) is not the lesson's stall: let it
+    // settle first.
     let gtk_window = window.gtk_window().clone();
     pilot
-        .wait_until("the window to be mapped", Duration::from_secs(20), || gtk_window.is_mapped())
+        .wait_until("the window to be mapped", Duration::from_secs(20), || {
+            gtk_window.is_mapped()
+        })
         .await?;
     pilot.sleep(Duration::from_millis(300)).await;
-    // One line for whoever watches the run (the signal tests wait for it): the work starts now.
+    // One line for whoever watches the run (the signal tests wait for it): the
+    // work starts now.
     eprintln!("{}: autopilot: playing the scenario", L::ABOUT.id);
     lesson.scenario(pilot).await
 }
@@ -160,7 +184,11 @@ mod tests {
     fn report() -> Report<serde_json::Value> {
         Report {
             lesson: "lesson-00-test".into(),
-            heartbeat: HeartbeatStats::from_ticks(Duration::ZERO, Duration::ZERO, &[]),
+            heartbeat: HeartbeatStats::from_ticks(
+                Duration::ZERO,
+                Duration::ZERO,
+                &[],
+            ),
             frames: FrameStats::from_paints(Duration::ZERO, &[]),
             input: InputStats::from_clicks(InputPath::Xtest, &[]),
             work: Work { wall_ms: 1.0 },
@@ -171,10 +199,16 @@ mod tests {
 
     #[test]
     fn a_screenshot_that_was_not_saved_still_prints_the_report() {
-        let verdict = Verdict::of(Ok(report()), None, Some("/proc: read-only".into()));
-        assert!(verdict.report.is_some_and(|line| line.contains("lesson-00-test")));
+        let verdict =
+            Verdict::of(Ok(report()), None, Some("/proc: read-only".into()));
+        assert!(
+            verdict.report.is_some_and(|line| line.contains("lesson-00-test"))
+        );
         assert_eq!(verdict.exit_code, EXIT_SCENARIO_FAILED);
-        assert_eq!(verdict.problems, ["the screenshot was not saved: /proc: read-only"]);
+        assert_eq!(
+            verdict.problems,
+            ["the screenshot was not saved: /proc: read-only"]
+        );
     }
 
     #[test]
@@ -187,9 +221,14 @@ mod tests {
 
     #[test]
     fn a_good_run_prints_its_report_with_the_shutdown_and_exits_0() {
-        let shutdown = Shutdown { ms: 3.0, clean: true, window_finalized: true };
+        let shutdown =
+            Shutdown { ms: 3.0, clean: true, window_finalized: true };
         let verdict = Verdict::of(Ok(report()), Some(shutdown), None);
-        assert!(verdict.report.is_some_and(|line| line.contains("\"window_finalized\":true")));
+        assert!(
+            verdict
+                .report
+                .is_some_and(|line| line.contains("\"window_finalized\":true"))
+        );
         assert!(verdict.problems.is_empty());
         assert_eq!(verdict.exit_code, 0);
     }

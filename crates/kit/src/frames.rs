@@ -1,8 +1,9 @@
-//! The frame probe: the moments the window finished painting a frame, from its frame clock's
-//! `after-paint` signal. A frame is what a person at the window sees change; none is painted
-//! while the main loop is held, and none while painting is starved by busier sources. The
-//! window's live graph redraws every frame, which keeps the frame clock running, so a free
-//! window paints about 60 frames a second and a long interval is a stall a person would see.
+//! The frame probe: the moments the window finished painting a frame, from its
+//! frame clock's `after-paint` signal. A frame is what a person at the window
+//! sees change; none is painted while the main loop is held, and none while
+//! painting is starved by busier sources. The window's live graph redraws every
+//! frame, which keeps the frame clock running, so a free window paints about 60
+//! frames a second and a long interval is a stall a person would see.
 
 use crate::log::{RECENT, TickLog};
 use gtk::prelude::*;
@@ -42,7 +43,8 @@ impl FrameProbe {
         probe
     }
 
-    /// Keeps every frame from `from` on, as the heartbeat probe keeps its ticks.
+    /// Keeps every frame from `from` on, as the heartbeat probe keeps its
+    /// ticks.
     pub(crate) fn keep_from(&self, from: Instant) {
         self.log.borrow_mut().keep_from(from);
     }
@@ -58,14 +60,22 @@ impl FrameProbe {
         self.log.borrow().first_from(at)
     }
 
-    /// The intervals between the frames of the last `RECENT`, as `(end, interval)`.
-    pub(crate) fn recent_intervals(&self, now: Instant) -> Vec<(Instant, Duration)> {
+    /// The intervals between the frames of the last `RECENT`, as `(end,
+    /// interval)`.
+    pub(crate) fn recent_intervals(
+        &self,
+        now: Instant,
+    ) -> Vec<(Instant, Duration)> {
         let from = now.checked_sub(RECENT).unwrap_or(now);
         intervals(&self.log.borrow().offsets_between(from, now), from)
     }
 }
 
-/// `(end, length)` of each interval between consecutive instants given as offsets from `from`.
-pub(crate) fn intervals(offsets: &[Duration], from: Instant) -> Vec<(Instant, Duration)> {
+/// `(end, length)` of each interval between consecutive instants given as
+/// offsets from `from`.
+pub(crate) fn intervals(
+    offsets: &[Duration],
+    from: Instant,
+) -> Vec<(Instant, Duration)> {
     offsets.windows(2).map(|pair| (from + pair[1], pair[1] - pair[0])).collect()
 }

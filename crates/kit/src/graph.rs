@@ -1,8 +1,9 @@
-//! The live graph under the counter: the last five seconds of frame intervals (blue) and
-//! heartbeat gaps (orange), on a logarithmic scale with a line at one frame (16.7 ms). Each
-//! interval is a step as wide as it lasted and as high as it was long, so a freeze shows as a
-//! wide, tall block. The graph redraws every frame, which also keeps the frame clock running:
-//! a free window paints about 60 frames a second, and the frame probe sees every one.
+//! The live graph under the counter: the last five seconds of frame intervals
+//! (blue) and heartbeat gaps (orange), on a logarithmic scale with a line at
+//! one frame (16.7 ms). Each interval is a step as wide as it lasted and as
+//! high as it was long, so a freeze shows as a wide, tall block. The graph
+//! redraws every frame, which also keeps the frame clock running: a free window
+//! paints about 60 frames a second, and the frame probe sees every one.
 
 use crate::frames::FrameProbe;
 use crate::heartbeat::HeartbeatProbe;
@@ -19,15 +20,22 @@ const ONE_FRAME_MS: f64 = 1000.0 / 60.0;
 const FRAMES: (f64, f64, f64) = (0.20, 0.45, 0.85);
 const HEARTBEAT: (f64, f64, f64) = (0.95, 0.55, 0.10);
 
-pub(crate) fn new(heartbeat: Rc<HeartbeatProbe>, frames: FrameProbe) -> gtk::DrawingArea {
-    let area = gtk::DrawingArea::builder().content_height(HEIGHT).hexpand(true).build();
+pub(crate) fn new(
+    heartbeat: Rc<HeartbeatProbe>,
+    frames: FrameProbe,
+) -> gtk::DrawingArea {
+    let area = gtk::DrawingArea::builder()
+        .content_height(HEIGHT)
+        .hexpand(true)
+        .build();
     area.set_tooltip_text(Some(
         "The last 5 s: intervals between painted frames (blue) and between heartbeat \
          ticks (orange). The line is one frame, 16.7 ms; a freeze is a tall, wide block.",
     ));
     area.set_draw_func(move |_, cr, width, height| {
         let now = Instant::now();
-        let plot = Plot { now, width: f64::from(width), height: f64::from(height) };
+        let plot =
+            Plot { now, width: f64::from(width), height: f64::from(height) };
         plot.background(cr);
         plot.steps(cr, &heartbeat.recent_gaps(now), HEARTBEAT);
         plot.steps(cr, &frames.recent_intervals(now), FRAMES);
@@ -71,7 +79,12 @@ impl Plot {
         cr.set_dash(&[], 0.0);
     }
 
-    fn steps(&self, cr: &gtk::cairo::Context, intervals: &[(Instant, Duration)], rgb: (f64, f64, f64)) {
+    fn steps(
+        &self,
+        cr: &gtk::cairo::Context,
+        intervals: &[(Instant, Duration)],
+        rgb: (f64, f64, f64),
+    ) {
         cr.set_source_rgba(rgb.0, rgb.1, rgb.2, 0.55);
         for (end, length) in intervals {
             let start = end.checked_sub(*length).unwrap_or(*end);

@@ -1,9 +1,11 @@
-//! The autopilot's hand. On X11 (always so under Xvfb, where the tests run), a press is a real
-//! click: the pointer moves onto the button, GTK shows it hovered, and XTest presses and releases
-//! the mouse button there, so the click travels X server -> GDK's event queue -> handler as a
-//! person's does. Elsewhere it falls back to `emit_clicked` from a main-loop source, and the
-//! report says so. Every click is noted: when it was sent, when GTK dispatched it, when its
-//! handler returned; the frame probe then says when its effect reached the screen.
+//! The autopilot's hand. On X11 (always so under Xvfb, where the tests run), a
+//! press is a real click: the pointer moves onto the button, GTK shows it
+//! hovered, and XTest presses and releases the mouse button there, so the click
+//! travels X server -> GDK's event queue -> handler as a person's does.
+//! Elsewhere it falls back to `emit_clicked` from a main-loop source, and the
+//! report says so. Every click is noted: when it was sent, when GTK dispatched
+//! it, when its handler returned; the frame probe then says when its effect
+//! reached the screen.
 
 use crate::frames::FrameProbe;
 use crate::pilot::ScenarioError;
@@ -15,7 +17,8 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 use xdriver::Driver;
 
-/// How long a press waits for GTK to show the button hovered before clicking anyway.
+/// How long a press waits for GTK to show the button hovered before clicking
+/// anyway.
 const HOVER: Duration = xdriver::HOVER;
 
 /// One click: sent, dispatched by GTK, handler done.
@@ -44,12 +47,19 @@ pub(crate) struct Target {
 
 impl Hand {
     pub(crate) fn new(window: &gtk::ApplicationWindow) -> Self {
-        let x11 = WidgetExt::display(window).downcast::<gdk4_x11::X11Display>().is_ok();
+        let x11 = WidgetExt::display(window)
+            .downcast::<gdk4_x11::X11Display>()
+            .is_ok();
         let driver = x11.then(Driver::connect).and_then(|connected| {
-            connected.map_err(|e| eprintln!("real clicks unavailable, emitting: {e}")).ok()
+            connected
+                .map_err(|e| {
+                    eprintln!("real clicks unavailable, emitting: {e}")
+                })
+                .ok()
         });
         let released: Rc<Cell<Option<Instant>>> = Rc::default();
-        // Capture phase: the window sees every event before any widget handles it.
+        // Capture phase: the window sees every event before any widget handles
+        // it.
         let watch = gtk::EventControllerLegacy::new();
         watch.set_propagation_phase(gtk::PropagationPhase::Capture);
         watch.connect_event(glib::clone!(
@@ -64,7 +74,12 @@ impl Hand {
             }
         ));
         window.add_controller(watch);
-        Self { window: window.clone(), driver, released, clicks: RefCell::default() }
+        Self {
+            window: window.clone(),
+            driver,
+            released,
+            clicks: RefCell::default(),
+        }
     }
 
     pub(crate) fn path(&self) -> InputPath {
@@ -72,30 +87,40 @@ impl Hand {
     }
 
     /// Clicks `button` and returns once its handler has returned.
-    pub(crate) async fn press(&self, button: &gtk::Button) -> Result<Sent, ScenarioError> {
+    pub(crate) async fn press(
+        &self,
+        button: &gtk::Button,
+    ) -> Result<Sent, ScenarioError> {
         refuse_greyed_out(button)?;
         let handled = after_clicked(button);
         let sent = match &self.driver {
             Some(driver) => {
                 let target = self.target(button)?;
-                driver.move_to(target.xid, target.x, target.y).map_err(x_error)?;
+                driver
+                    .move_to(target.xid, target.x, target.y)
+                    .map_err(x_error)?;
                 hovered(button).await;
                 driver.press_and_release().map_err(x_error)?
             }
             None => emit(button),
         };
-        let handled = handled.recv().await.map_err(|_| "the button went away")?;
+        let handled =
+            handled.recv().await.map_err(|_| "the button went away")?;
         Ok(self.note(sent, handled))
     }
 
-    /// Clicks `button` from another thread after `delay`, so the click happens even while the
-    /// main loop is blocked; it is then handled when the loop is free again, as a person's
-    /// would be. Resolves once the handler has returned.
+    /// Clicks `button` from another thread after `delay`, so the click happens
+    /// even while the main loop is blocked; it is then handled when the loop is
+    /// free again, as a person's would be. Resolves once the handler has
+    /// returned.
     pub(crate) fn press_later(
         &self,
         button: &gtk::Button,
         delay: Duration,
-    ) -> Result<impl Future<Output = Result<Sent, ScenarioError>> + use<'_>, ScenarioError> {
+    ) -> Result<
+        impl Future<Output = Result<Sent, ScenarioError>> + use<'_>,
+        ScenarioError,
+    > {
         refuse_greyed_out(button)?;
         let handled = after_clicked(button);
         let (sent_tx, sent_rx) = async_channel::bounded(1);
@@ -103,33 +128,48 @@ impl Hand {
             Some(_) => {
                 let target = self.target(button)?;
                 std::thread::spawn(move || {
-                    #[expect(clippy::disallowed_methods, reason = "the autopilot's hand's thread")]
+                    #[expect(
+                        clippy::disallowed_methods,
+                        reason = "the autopilot's hand's thread"
+                    )]
                     std::thread::sleep(delay);
-                    let sent = Driver::connect().and_then(|d| d.click_now(target.xid, target.x, target.y));
-                    let _ = sent_tx.send_blocking(sent.map_err(|e| e.to_string()));
+                    let sent = Driver::connect().and_then(|d| {
+                        d.click_now(target.xid, target.x, target.y)
+                    });
+                    let _ =
+                        sent_tx.send_blocking(sent.map_err(|e| e.to_string()));
                 });
             }
             None => {
-                glib::timeout_add_local_once(delay, glib::clone!(
-                    #[strong]
-                    button,
-                    move || {
-                        let _ = sent_tx.try_send(Ok(emit(&button)));
-                    }
-                ));
+                glib::timeout_add_local_once(
+                    delay,
+                    glib::clone!(
+                        #[strong]
+                        button,
+                        move || {
+                            let _ = sent_tx.try_send(Ok(emit(&button)));
+                        }
+                    ),
+                );
             }
         }
         Ok(async move {
-            let sent = sent_rx.recv().await.map_err(|_| "the click was never sent")??;
-            let handled = handled.recv().await.map_err(|_| "the button went away")?;
+            let sent = sent_rx
+                .recv()
+                .await
+                .map_err(|_| "the click was never sent")??;
+            let handled =
+                handled.recv().await.map_err(|_| "the button went away")?;
             Ok(self.note(sent, handled))
         })
     }
 
-    /// Closes the window as a person does, through the window manager's close request when
-    /// there is an X server to carry it.
+    /// Closes the window as a person does, through the window manager's close
+    /// request when there is an X server to carry it.
     pub(crate) fn close(&self) {
-        let sent = self.xid().and_then(|xid| self.driver.as_ref().map(|d| d.close(xid)));
+        let sent = self
+            .xid()
+            .and_then(|xid| self.driver.as_ref().map(|d| d.close(xid)));
         if !matches!(sent, Some(Ok(_))) {
             self.window.close();
         }
@@ -142,10 +182,12 @@ impl Hand {
             .borrow()
             .iter()
             .map(|click| Click {
-                to_handler: click.dispatched.saturating_duration_since(click.sent),
-                to_paint: frames
-                    .first_paint_from(click.handled)
-                    .map(|painted| painted.saturating_duration_since(click.sent)),
+                to_handler: click
+                    .dispatched
+                    .saturating_duration_since(click.sent),
+                to_paint: frames.first_paint_from(click.handled).map(
+                    |painted| painted.saturating_duration_since(click.sent),
+                ),
             })
             .collect();
         InputStats::from_clicks(self.path(), &clicks)
@@ -167,20 +209,34 @@ impl Hand {
     }
 
     /// The middle of `widget`, in the X window's coordinates.
-    fn target(&self, widget: &impl IsA<gtk::Widget>) -> Result<Target, ScenarioError> {
+    fn target(
+        &self,
+        widget: &impl IsA<gtk::Widget>,
+    ) -> Result<Target, ScenarioError> {
         let widget = widget.as_ref();
         if !widget.is_drawable() {
-            return Err(format!("the scenario clicked {}, which is not on screen", name(widget)).into());
+            return Err(format!(
+                "the scenario clicked {}, which is not on screen",
+                name(widget)
+            )
+            .into());
         }
-        let middle = gtk::graphene::Point::new(widget.width() as f32 / 2.0, widget.height() as f32 / 2.0);
-        let point = widget
-            .compute_point(&self.window, &middle)
-            .ok_or_else(|| format!("{} is not inside the window", name(widget)))?;
-        // Widget coordinates are the surface's less its transform (a client-side shadow).
+        let middle = gtk::graphene::Point::new(
+            widget.width() as f32 / 2.0,
+            widget.height() as f32 / 2.0,
+        );
+        let point =
+            widget.compute_point(&self.window, &middle).ok_or_else(|| {
+                format!("{} is not inside the window", name(widget))
+            })?;
+        // Widget coordinates are the surface's less its transform (a
+        // client-side shadow).
         let (dx, dy) = self.window.surface_transform();
         let scale = f64::from(self.window.scale_factor());
         let xid = self.xid().ok_or("the window has no X window")?;
-        let to_x = |v: f64| i16::try_from((v * scale).round() as i64).map_err(|e| e.to_string());
+        let to_x = |v: f64| {
+            i16::try_from((v * scale).round() as i64).map_err(|e| e.to_string())
+        };
         Ok(Target {
             xid,
             x: to_x(f64::from(point.x()) + dx)?,
@@ -190,22 +246,28 @@ impl Hand {
 }
 
 fn name(widget: &gtk::Widget) -> String {
-    widget
-        .downcast_ref::<gtk::Button>()
-        .and_then(|b| b.label())
-        .map_or_else(|| widget.type_().name().to_owned(), |label| format!("'{label}'"))
+    widget.downcast_ref::<gtk::Button>().and_then(|b| b.label()).map_or_else(
+        || widget.type_().name().to_owned(),
+        |label| format!("'{label}'"),
+    )
 }
 
-/// An insensitive button cannot be pressed by a person: pressing one is a bug in the scenario.
+/// An insensitive button cannot be pressed by a person: pressing one is a bug
+/// in the scenario.
 fn refuse_greyed_out(button: &gtk::Button) -> Result<(), ScenarioError> {
     if button.is_sensitive() {
         Ok(())
     } else {
-        Err(format!("the scenario pressed {}, which is greyed out", name(button.upcast_ref())).into())
+        Err(format!(
+            "the scenario pressed {}, which is greyed out",
+            name(button.upcast_ref())
+        )
+        .into())
     }
 }
 
-/// A channel that hears once, when `button`'s `clicked` handlers have all returned.
+/// A channel that hears once, when `button`'s `clicked` handlers have all
+/// returned.
 fn after_clicked(button: &gtk::Button) -> async_channel::Receiver<Instant> {
     let (done, handled) = async_channel::bounded(1);
     let id: Rc<Cell<Option<glib::SignalHandlerId>>> = Rc::default();
@@ -243,17 +305,20 @@ async fn hovered(button: &gtk::Button) {
     button.disconnect(id);
 }
 
-/// The fallback click: `emit_clicked`, from a main-loop source of its own as a real click would
-/// arrive, never from inside the scenario's future. (A handler that re-enters the main loop,
-/// as lesson 02's does, would otherwise poll futures from inside a future's poll, and glib
-/// refuses that by aborting.)
+/// The fallback click: `emit_clicked`, from a main-loop source of its own as a
+/// real click would arrive, never from inside the scenario's future. (A handler
+/// that re-enters the main loop, as lesson 02's does, would otherwise poll
+/// futures from inside a future's poll, and glib refuses that by aborting.)
 fn emit(button: &gtk::Button) -> Instant {
     let sent = Instant::now();
-    glib::timeout_add_local_once(Duration::ZERO, glib::clone!(
-        #[strong]
-        button,
-        move || button.emit_clicked()
-    ));
+    glib::timeout_add_local_once(
+        Duration::ZERO,
+        glib::clone!(
+            #[strong]
+            button,
+            move || button.emit_clicked()
+        ),
+    );
     sent
 }
 

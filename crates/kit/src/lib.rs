@@ -1,9 +1,11 @@
-//! What every lesson shares, so that a lesson's own files hold only its pattern and its scenario.
+//! What every lesson shares, so that a lesson's own files hold only its pattern
+//! and its scenario.
 //!
-//! A lesson implements [`Lesson`] in its pattern file: it builds its widgets into the [`Stage`]
-//! (a window that already has the ticking counter, the live graph, a status line and the probes)
-//! and says how it shuts down. In `autopilot.rs` it implements [`Autopilot`]: the scenario that
-//! presses its buttons with real clicks and reports what happened. Its `main` is one line:
+//! A lesson implements [`Lesson`] in its pattern file: it builds its widgets
+//! into the [`Stage`] (a window that already has the ticking counter, the live
+//! graph, a status line and the probes) and says how it shuts down. In
+//! `autopilot.rs` it implements [`Autopilot`]: the scenario that presses its
+//! buttons with real clicks and reports what happened. Its `main` is one line:
 //! `lesson_kit::run::<MyLesson>()`.
 
 mod drive;
@@ -37,12 +39,14 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-/// Exit code for a mistake in how the lesson was started (bad option, no display).
+/// Exit code for a mistake in how the lesson was started (bad option, no
+/// display).
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code for an autopilot scenario that could not prove its claims.
 pub const EXIT_SCENARIO_FAILED: u8 = 1;
 
-/// Parses the command line, opens the lesson's window and runs the main loop until it closes.
+/// Parses the command line, opens the lesson's window and runs the main loop
+/// until it closes.
 pub fn run<L: Autopilot>() -> ExitCode {
     let about = L::ABOUT;
     let options = match options::parse(&about, std::env::args_os().skip(1)) {
@@ -71,10 +75,12 @@ pub fn run<L: Autopilot>() -> ExitCode {
         .build();
     let stopped = signals::quit_on_stop_signals(&app);
     let lesson: Rc<RefCell<Option<Rc<L>>>> = Rc::default();
-    let window: Rc<RefCell<Option<glib::WeakRef<gtk::ApplicationWindow>>>> = Rc::default();
+    let window: Rc<RefCell<Option<glib::WeakRef<gtk::ApplicationWindow>>>> =
+        Rc::default();
     let shutdown: Rc<RefCell<Option<Ended>>> = Rc::default();
-    let autopilot =
-        options.autopilot.then(|| Rc::new(drive::AutopilotRun::new(about.id, &options)));
+    let autopilot = options
+        .autopilot
+        .then(|| Rc::new(drive::AutopilotRun::new(about.id, &options)));
 
     app.connect_activate(glib::clone!(
         #[strong]
@@ -88,17 +94,30 @@ pub fn run<L: Autopilot>() -> ExitCode {
                 return;
             }
             let probe = Rc::new(HeartbeatProbe::start(HEARTBEAT_INTERVAL));
-            let lesson_window = LessonWindow::new(app, about.title, probe.clone());
+            let lesson_window =
+                LessonWindow::new(app, about.title, probe.clone());
             *window.borrow_mut() = Some(lesson_window.gtk_window().downgrade());
-            let stage = Stage { window: lesson_window.clone(), options: options.clone() };
+            let stage = Stage {
+                window: lesson_window.clone(),
+                options: options.clone(),
+            };
             let built = Rc::new(L::build(&stage));
             *lesson.borrow_mut() = Some(built.clone());
             lesson_window.gtk_window().present();
             if let Some(run) = &autopilot {
                 let gtk_window = lesson_window.gtk_window().clone();
                 let frames = lesson_window.frames();
-                let pilot = Pilot::new(probe, frames, gtk_window, options.screenshot.clone());
-                glib::spawn_future_local(run.clone().drive(built, Rc::new(pilot), lesson_window));
+                let pilot = Pilot::new(
+                    probe,
+                    frames,
+                    gtk_window,
+                    options.screenshot.clone(),
+                );
+                glib::spawn_future_local(run.clone().drive(
+                    built,
+                    Rc::new(pilot),
+                    lesson_window,
+                ));
             }
         }
     ));
@@ -110,20 +129,27 @@ pub fn run<L: Autopilot>() -> ExitCode {
         move |_| {
             if let Some(lesson) = lesson.borrow_mut().take() {
                 let outcome = lesson.shutdown();
-                *shutdown.borrow_mut() = Some(Ended { outcome, at: Instant::now() });
+                *shutdown.borrow_mut() =
+                    Some(Ended { outcome, at: Instant::now() });
             }
         }
     ));
 
     app.run_with_args(&[about.id]);
-    // The report comes last, after the window closed and the lesson shut down, so that it can
-    // say how the shutdown went and whether anything still holds the window.
+    // The report comes last, after the window closed and the lesson shut down,
+    // so that it can say how the shutdown went and whether anything still holds
+    // the window.
     drop(lesson);
     let window = window.take();
     let finalized = window.is_none_or(|window| wait_for_finalization(&window));
     let ended = shutdown.take();
     if let Some(stopped) = stopped.get() {
-        eprintln!("{}: {}: {}", about.id, stopped.name, describe(ended.as_ref(), stopped.at));
+        eprintln!(
+            "{}: {}: {}",
+            about.id,
+            stopped.name,
+            describe(ended.as_ref(), stopped.at)
+        );
         return ExitCode::from(stopped.exit_code());
     }
     match (autopilot, ended) {
@@ -145,21 +171,33 @@ pub(crate) struct Ended {
 fn describe(ended: Option<&Ended>, since: Instant) -> String {
     match ended {
         Some(Ended { outcome: Ok(()), at }) => {
-            format!("shut down cleanly in {:.0} ms", ms(at.saturating_duration_since(since)))
+            format!(
+                "shut down cleanly in {:.0} ms",
+                ms(at.saturating_duration_since(since))
+            )
         }
-        Some(Ended { outcome: Err(message), .. }) => format!("shutdown failed: {message}"),
-        None => "the lesson never started, so there was nothing to shut down".to_owned(),
+        Some(Ended { outcome: Err(message), .. }) => {
+            format!("shutdown failed: {message}")
+        }
+        None => "the lesson never started, so there was nothing to shut down"
+            .to_owned(),
     }
 }
 
-/// Whether the window is gone once the application has ended. Futures spawned on the main loop
-/// may still hold parts of it until they see their channels close, so the loop runs a little
-/// longer (half a second at most) to let them end. A reference cycle keeps the window forever.
-fn wait_for_finalization(window: &glib::WeakRef<gtk::ApplicationWindow>) -> bool {
+/// Whether the window is gone once the application has ended. Futures spawned
+/// on the main loop may still hold parts of it until they see their channels
+/// close, so the loop runs a little longer (half a second at most) to let them
+/// end. A reference cycle keeps the window forever.
+fn wait_for_finalization(
+    window: &glib::WeakRef<gtk::ApplicationWindow>,
+) -> bool {
     let context = glib::MainContext::default();
     let deadline = Instant::now() + Duration::from_millis(500);
-    // Something must wake the loop up to look at the deadline, whatever else is left on it.
-    let alarm = glib::timeout_add_local(Duration::from_millis(10), || glib::ControlFlow::Continue);
+    // Something must wake the loop up to look at the deadline, whatever else is
+    // left on it.
+    let alarm = glib::timeout_add_local(Duration::from_millis(10), || {
+        glib::ControlFlow::Continue
+    });
     let mut finalized = true;
     while window.upgrade().is_some() {
         if Instant::now() > deadline {

@@ -1,14 +1,17 @@
-//! The instants a probe noted, oldest first, kept for as long as someone may ask about them.
+//! The instants a probe noted, oldest first, kept for as long as someone may
+//! ask about them.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-/// How far back a probe always remembers: what the window's readout and graph show.
+/// How far back a probe always remembers: what the window's readout and graph
+/// show.
 pub(crate) const RECENT: Duration = Duration::from_secs(5);
 
-/// The instants a probe noted, oldest first. A window left open for a day must not keep a
-/// day of ticks (a hundred a second) nor scan them every second: the log forgets what is older
-/// than `recent`, unless an autopilot asked it to keep everything from some instant on.
+/// The instants a probe noted, oldest first. A window left open for a day must
+/// not keep a day of ticks (a hundred a second) nor scan them every second: the
+/// log forgets what is older than `recent`, unless an autopilot asked it to
+/// keep everything from some instant on.
 pub(crate) struct TickLog {
     ticks: VecDeque<Instant>,
     recent: Duration,
@@ -30,7 +33,8 @@ impl TickLog {
     }
 
     pub(crate) fn keep_from(&mut self, from: Instant) {
-        self.kept_from = Some(self.kept_from.map_or(from, |kept| kept.min(from)));
+        self.kept_from =
+            Some(self.kept_from.map_or(from, |kept| kept.min(from)));
     }
 
     #[cfg(test)]
@@ -39,7 +43,11 @@ impl TickLog {
     }
 
     /// The instants in `from..=to`, as offsets from `from`.
-    pub(crate) fn offsets_between(&self, from: Instant, to: Instant) -> Vec<Duration> {
+    pub(crate) fn offsets_between(
+        &self,
+        from: Instant,
+        to: Instant,
+    ) -> Vec<Duration> {
         let inside = self.ticks.iter().filter(|t| **t >= from && **t <= to);
         inside.map(|t| t.duration_since(from)).collect()
     }
@@ -66,8 +74,10 @@ mod tests {
             log.push(start + HEARTBEAT_INTERVAL * n);
             most = most.max(log.len());
         }
-        // What the stall readout scans each second stays the same size all hour long.
-        let bound = (RECENT.as_millis() / HEARTBEAT_INTERVAL.as_millis()) as usize + 1;
+        // What the stall readout scans each second stays the same size all hour
+        // long.
+        let bound =
+            (RECENT.as_millis() / HEARTBEAT_INTERVAL.as_millis()) as usize + 1;
         assert!(most <= bound, "the log held {most} ticks, more than {bound}");
         let last = start + HEARTBEAT_INTERVAL * (HOUR - 1);
         assert_eq!(log.offsets_between(last - RECENT, last).len(), bound);
@@ -86,7 +96,15 @@ mod tests {
             log.push(start + HEARTBEAT_INTERVAL * n);
         }
         let end = start + HEARTBEAT_INTERVAL * 5000;
-        assert_eq!(log.offsets_between(span, end).len(), 4000, "a tick of the span was lost");
-        assert_eq!(log.len(), 4000, "ticks before the span and the recent window were kept");
+        assert_eq!(
+            log.offsets_between(span, end).len(),
+            4000,
+            "a tick of the span was lost"
+        );
+        assert_eq!(
+            log.len(),
+            4000,
+            "ticks before the span and the recent window were kept"
+        );
     }
 }

@@ -1,7 +1,7 @@
-//! The one hook pattern code may call for its autopilot: `lesson_kit::mark("name")` notes that
-//! something happened, and when. It does nothing unless an autopilot runs. A lesson uses it only
-//! for a moment no user could see (the instant a worker's answer arrived, say), one call per
-//! moment.
+//! The one hook pattern code may call for its autopilot:
+//! `lesson_kit::mark("name")` notes that something happened, and when. It does
+//! nothing unless an autopilot runs. A lesson uses it only for a moment no user
+//! could see (the instant a worker's answer arrived, say), one call per moment.
 
 use std::cell::{Cell, RefCell};
 use std::time::Instant;
@@ -11,7 +11,8 @@ thread_local! {
     static MARKS: RefCell<Vec<(Instant, String)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Notes that `name` happened now, if an autopilot is watching. Main thread only.
+/// Notes that `name` happened now, if an autopilot is watching. Main thread
+/// only.
 pub fn mark(name: impl Into<String>) {
     if RECORDING.get() {
         let now = Instant::now();
@@ -38,7 +39,8 @@ mod tests {
         assert!(all().is_empty());
         start_recording();
         mark("after");
-        let names: Vec<String> = all().into_iter().map(|(_, name)| name).collect();
+        let names: Vec<String> =
+            all().into_iter().map(|(_, name)| name).collect();
         assert_eq!(names, ["after"]);
     }
 }

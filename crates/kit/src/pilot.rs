@@ -1,7 +1,7 @@
-//! The autopilot's toolbox. A lesson's scenario is an ordinary async function on the main loop:
-//! it presses the lesson's buttons as a person would (real clicks, see `input.rs`), waits with
-//! main-loop timers, reads the lesson's labels, and asks the probes what the main loop and the
-//! screen did meanwhile.
+//! The autopilot's toolbox. A lesson's scenario is an ordinary async function
+//! on the main loop: it presses the lesson's buttons as a person would (real
+//! clicks, see `input.rs`), waits with main-loop timers, reads the lesson's
+//! labels, and asks the probes what the main loop and the screen did meanwhile.
 
 use crate::frames::FrameProbe;
 use crate::heartbeat::HeartbeatProbe;
@@ -31,8 +31,9 @@ pub struct Measured {
     pub frames: FrameStats,
 }
 
-/// What a scenario found: the span that shows the pattern (the report's `heartbeat` and
-/// `frames` cover it), how long the work took, and the lesson's own fields.
+/// What a scenario found: the span that shows the pattern (the report's
+/// `heartbeat` and `frames` cover it), how long the work took, and the lesson's
+/// own fields.
 pub struct Findings<D: Serialize> {
     pub span: Span,
     pub work_wall: Duration,
@@ -42,7 +43,8 @@ pub struct Findings<D: Serialize> {
 /// One click by the autopilot, and when each part of it happened.
 #[derive(Debug, Clone, Copy)]
 pub struct Pressed {
-    /// The click existed: the X server had it (or `emit_clicked` was scheduled).
+    /// The click existed: the X server had it (or `emit_clicked` was
+    /// scheduled).
     pub sent: Instant,
     /// GTK dispatched it to the window.
     pub dispatched: Instant,
@@ -64,11 +66,16 @@ impl Pressed {
 
 impl From<Sent> for Pressed {
     fn from(sent: Sent) -> Self {
-        Self { sent: sent.sent, dispatched: sent.dispatched, handled: sent.handled }
+        Self {
+            sent: sent.sent,
+            dispatched: sent.dispatched,
+            handled: sent.handled,
+        }
     }
 }
 
-/// A scenario that could not prove what it set out to: the run fails with this message.
+/// A scenario that could not prove what it set out to: the run fails with this
+/// message.
 #[derive(Debug)]
 pub struct ScenarioError(pub String);
 
@@ -100,33 +107,49 @@ impl Pilot {
         frames.keep_from(now);
         crate::marks::start_recording();
         let hand = Hand::new(&window);
-        Self { heartbeat, frames, hand, window, screenshot, screenshot_taken: RefCell::new(None) }
+        Self {
+            heartbeat,
+            frames,
+            hand,
+            window,
+            screenshot,
+            screenshot_taken: RefCell::new(None),
+        }
     }
 
-    /// Waits without blocking: the main loop keeps running while the scenario sleeps.
+    /// Waits without blocking: the main loop keeps running while the scenario
+    /// sleeps.
     pub async fn sleep(&self, duration: Duration) {
         glib::timeout_future(duration).await;
     }
 
-    /// Clicks `button` as a person does and returns once its handlers have returned. Refuses a
-    /// button that is greyed out: a person could not press it either.
-    pub async fn press(&self, button: &gtk::Button) -> Result<Pressed, ScenarioError> {
+    /// Clicks `button` as a person does and returns once its handlers have
+    /// returned. Refuses a button that is greyed out: a person could not press
+    /// it either.
+    pub async fn press(
+        &self,
+        button: &gtk::Button,
+    ) -> Result<Pressed, ScenarioError> {
         self.hand.press(button).await.map(Pressed::from)
     }
 
-    /// Clicks `button` after `delay`, from outside the main loop, so that the click happens even
-    /// if the loop is blocked by then. The future resolves once the click has been handled.
+    /// Clicks `button` after `delay`, from outside the main loop, so that the
+    /// click happens even if the loop is blocked by then. The future resolves
+    /// once the click has been handled.
     pub fn press_later(
         &self,
         button: &gtk::Button,
         delay: Duration,
-    ) -> Result<impl Future<Output = Result<Pressed, ScenarioError>> + use<'_>, ScenarioError>
-    {
+    ) -> Result<
+        impl Future<Output = Result<Pressed, ScenarioError>> + use<'_>,
+        ScenarioError,
+    > {
         let later = self.hand.press_later(button, delay)?;
         Ok(async move { later.await.map(Pressed::from) })
     }
 
-    /// Waits until `done()` holds, checking every few milliseconds, or fails after `timeout`.
+    /// Waits until `done()` holds, checking every few milliseconds, or fails
+    /// after `timeout`.
     pub async fn wait_until(
         &self,
         what: &str,
@@ -136,7 +159,10 @@ impl Pilot {
         let deadline = Instant::now() + timeout;
         while !done() {
             if Instant::now() > deadline {
-                return Err(format!("timed out after {timeout:?} waiting for {what}").into());
+                return Err(format!(
+                    "timed out after {timeout:?} waiting for {what}"
+                )
+                .into());
             }
             self.sleep(Duration::from_millis(5)).await;
         }
@@ -156,7 +182,8 @@ impl Pilot {
         }
     }
 
-    /// The marks pattern code left with `lesson_kit::mark` since `from`, oldest first.
+    /// The marks pattern code left with `lesson_kit::mark` since `from`, oldest
+    /// first.
     pub fn marks_since(&self, from: Instant) -> Vec<(Instant, String)> {
         crate::marks::all().into_iter().filter(|(at, _)| *at >= from).collect()
     }
@@ -166,13 +193,15 @@ impl Pilot {
         &self.window
     }
 
-    /// The telling moment: saves the window as a PNG if `--screenshot` asked for one. The picture
-    /// is rendered right after the window's next paint, when its layout is known to be complete
-    /// (a label changed a moment ago may still be waiting for its new size). The last call wins.
+    /// The telling moment: saves the window as a PNG if `--screenshot` asked
+    /// for one. The picture is rendered right after the window's next paint,
+    /// when its layout is known to be complete (a label changed a moment ago
+    /// may still be waiting for its new size). The last call wins.
     pub async fn screenshot(&self) {
         let Some(path) = self.screenshot.clone() else { return };
         let Some(clock) = self.window.frame_clock() else {
-            *self.screenshot_taken.borrow_mut() = Some(Err("the window has no frame clock".into()));
+            *self.screenshot_taken.borrow_mut() =
+                Some(Err("the window has no frame clock".into()));
             return;
         };
         let (done, rendered) = async_channel::bounded(1);
@@ -191,8 +220,10 @@ impl Pilot {
         ));
         *handler.borrow_mut() = Some(id);
         self.window.queue_draw();
-        let outcome =
-            rendered.recv().await.unwrap_or(Err("the window closed before it painted".into()));
+        let outcome = rendered
+            .recv()
+            .await
+            .unwrap_or(Err("the window closed before it painted".into()));
         *self.screenshot_taken.borrow_mut() = Some(outcome);
     }
 
@@ -201,7 +232,9 @@ impl Pilot {
         match (&self.screenshot, self.screenshot_taken.take()) {
             (None, _) | (Some(_), Some(Ok(()))) => Ok(()),
             (Some(_), Some(Err(e))) => Err(e),
-            (Some(_), None) => Err("the scenario never reached its screenshot moment".into()),
+            (Some(_), None) => {
+                Err("the scenario never reached its screenshot moment".into())
+            }
         }
     }
 
@@ -210,7 +243,8 @@ impl Pilot {
         self.hand.stats(&self.frames)
     }
 
-    /// Closes the window as a person does: through the window manager where there is one.
+    /// Closes the window as a person does: through the window manager where
+    /// there is one.
     pub(crate) fn close_window(&self) {
         self.hand.close();
     }

@@ -1,10 +1,13 @@
-//! Rendering a widget to a PNG with the renderer its window already uses, so the picture is what
-//! the user would have seen, without a screen grabber.
+//! Rendering a widget to a PNG with the renderer its window already uses, so
+//! the picture is what the user would have seen, without a screen grabber.
 
 use gtk::prelude::*;
 use std::path::Path;
 
-pub fn save_png(widget: &impl IsA<gtk::Widget>, path: &Path) -> Result<(), String> {
+pub fn save_png(
+    widget: &impl IsA<gtk::Widget>,
+    path: &Path,
+) -> Result<(), String> {
     let widget = widget.as_ref();
     let (width, height) = (widget.width(), widget.height());
     if width == 0 || height == 0 {
@@ -19,5 +22,7 @@ pub fn save_png(widget: &impl IsA<gtk::Widget>, path: &Path) -> Result<(), Strin
         .and_then(|native| native.renderer())
         .ok_or("the window has no renderer: it is not realized")?;
     let texture = renderer.render_texture(node, None);
-    texture.save_to_png(path).map_err(|e| format!("could not write {}: {e}", path.display()))
+    texture
+        .save_to_png(path)
+        .map_err(|e| format!("could not write {}: {e}", path.display()))
 }

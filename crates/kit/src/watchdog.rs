@@ -1,6 +1,7 @@
-//! A last resort for the autopilot: if the scenario has not finished by the deadline (a lesson
-//! that hangs, a main loop blocked for good), the process ends with a message instead of hanging
-//! the test suite. It must be a thread: a main-loop timer cannot fire while the loop is blocked.
+//! A last resort for the autopilot: if the scenario has not finished by the
+//! deadline (a lesson that hangs, a main loop blocked for good), the process
+//! ends with a message instead of hanging the test suite. It must be a thread:
+//! a main-loop timer cannot fire while the loop is blocked.
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -31,7 +32,8 @@ impl Watchdog {
         Self { disarm, thread }
     }
 
-    /// Stops the watchdog and joins its thread, which returns at once once told.
+    /// Stops the watchdog and joins its thread, which returns at once once
+    /// told.
     pub fn disarm(self) {
         let _ = self.disarm.send(());
         #[expect(

@@ -1,7 +1,8 @@
-//! The window every lesson starts from: the source tutorial's "event-loop indicator" (a counter
-//! that ticks once a second for as long as the main loop is free), a live graph of the last
-//! five seconds of frames and heartbeat gaps with a readout of the longest of each, a status
-//! line, the lesson's own widgets and its buttons.
+//! The window every lesson starts from: the source tutorial's "event-loop
+//! indicator" (a counter that ticks once a second for as long as the main loop
+//! is free), a live graph of the last five seconds of frames and heartbeat gaps
+//! with a readout of the longest of each, a status line, the lesson's own
+//! widgets and its buttons.
 
 use crate::frames::FrameProbe;
 use crate::heartbeat::HeartbeatProbe;
@@ -24,10 +25,16 @@ pub struct LessonWindow {
 }
 
 impl LessonWindow {
-    pub(crate) fn new(app: &gtk::Application, title: &str, probe: Rc<HeartbeatProbe>) -> Self {
-        let counter = gtk::Label::builder().label(format!("{COUNTER_PREFIX}0")).build();
+    pub(crate) fn new(
+        app: &gtk::Application,
+        title: &str,
+        probe: Rc<HeartbeatProbe>,
+    ) -> Self {
+        let counter =
+            gtk::Label::builder().label(format!("{COUNTER_PREFIX}0")).build();
         counter.add_css_class("title-1");
-        let stall = gtk::Label::builder().label("Last 5 s: -").wrap(true).build();
+        let stall =
+            gtk::Label::builder().label("Last 5 s: -").wrap(true).build();
         stall.add_css_class("dim-label");
         let status = gtk::Label::builder().label("Ready.").wrap(true).build();
         let content = gtk::Box::new(gtk::Orientation::Vertical, 8);
@@ -63,8 +70,9 @@ impl LessonWindow {
         let frames = FrameProbe::attach(&window);
         graph_slot.append(&crate::graph::new(probe.clone(), frames.clone()));
 
-        // The indicator is an ordinary main-loop timer: when the loop is blocked it cannot fire,
-        // and when the loop comes back GLib runs it once, not once per missed second.
+        // The indicator is an ordinary main-loop timer: when the loop is
+        // blocked it cannot fire, and when the loop comes back GLib runs it
+        // once, not once per missed second.
         let ticks = std::cell::Cell::new(0u64);
         glib::timeout_add_local(
             Duration::from_secs(1),
@@ -79,11 +87,14 @@ impl LessonWindow {
                 glib::ControlFlow::Break,
                 move || {
                     ticks.set(ticks.get() + 1);
-                    counter.set_label(&format!("{COUNTER_PREFIX}{}", ticks.get()));
+                    counter
+                        .set_label(&format!("{COUNTER_PREFIX}{}", ticks.get()));
                     let now = Instant::now();
                     let from = now - RECENT.min(probe.age());
-                    let (gaps, shown) =
-                        (probe.stats_between(from, now), frames.stats_between(from, now));
+                    let (gaps, shown) = (
+                        probe.stats_between(from, now),
+                        frames.stats_between(from, now),
+                    );
                     stall.set_label(&format!(
                         "Last {} s: {:.0} frames a second, longest frame interval {:.0} ms, \
                          longest heartbeat gap {:.0} ms",
@@ -107,7 +118,8 @@ impl LessonWindow {
         button
     }
 
-    /// Adds a widget (a progress bar, a list, ...) between the status line and the buttons.
+    /// Adds a widget (a progress bar, a list, ...) between the status line and
+    /// the buttons.
     pub fn add(&self, widget: &impl IsA<gtk::Widget>) {
         self.content.append(widget);
     }
@@ -120,7 +132,8 @@ impl LessonWindow {
         self.status.label().into()
     }
 
-    /// The number the indicator shows, read back from its label, as a user would read it.
+    /// The number the indicator shows, read back from its label, as a user
+    /// would read it.
     pub fn counter(&self) -> u64 {
         self.counter
             .label()
@@ -138,9 +151,9 @@ impl LessonWindow {
     }
 }
 
-/// A `LessonWindow` that does not keep its widgets alive, for handlers of widgets inside it:
-/// `glib::clone!(#[weak] window, ...)` captures one, so a button's handler never holds the
-/// window that holds the button.
+/// A `LessonWindow` that does not keep its widgets alive, for handlers of
+/// widgets inside it: `glib::clone!(#[weak] window, ...)` captures one, so a
+/// button's handler never holds the window that holds the button.
 pub struct WeakLessonWindow {
     window: glib::WeakRef<gtk::ApplicationWindow>,
     counter: glib::WeakRef<gtk::Label>,

@@ -1,5 +1,6 @@
-//! The command-line contract every lesson keeps, checked against its real binary: help on
-//! request, and for a user's mistake one clear line on stderr and exit code 2, never a panic.
+//! The command-line contract every lesson keeps, checked against its real
+//! binary: help on request, and for a user's mistake one clear line on stderr
+//! and exit code 2, never a panic.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -11,7 +12,10 @@ pub const EXIT_USAGE: i32 = 2;
 pub fn check_command_line(exe: &Path) -> Result<(), String> {
     let help = run(exe, &["--help"], false)?;
     let text = String::from_utf8_lossy(&help.stdout);
-    if !help.status.success() || !text.contains("Usage:") || !text.contains("--autopilot") {
+    if !help.status.success()
+        || !text.contains("Usage:")
+        || !text.contains("--autopilot")
+    {
         return Err(format!(
             "--help should print usage and exit 0, got {:?}:\n{text}",
             help.status
@@ -24,18 +28,29 @@ pub fn check_command_line(exe: &Path) -> Result<(), String> {
         (&["--work-ms", "fast"], true, "--work-ms"),
         (&["--screenshot", "shot.png"], true, "--autopilot"),
         // Refused before the scenario runs, not found out after it.
-        (&["--autopilot", "--screenshot", "/proc/shot.png"], true, "cannot write"),
+        (
+            &["--autopilot", "--screenshot", "/proc/shot.png"],
+            true,
+            "cannot write",
+        ),
         (&["--autopilot"], false, "display"),
     ];
     for (args, with_display, needle) in mistakes {
         let out = run(exe, args, with_display)?;
         let stderr = String::from_utf8_lossy(&out.stderr);
-        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines: Vec<&str> =
+            stderr.lines().filter(|l| !l.trim().is_empty()).collect();
         let setting = if with_display { "" } else { " without a display" };
         if out.status.code() != Some(EXIT_USAGE) {
-            return Err(format!("{args:?}{setting}: exit {:?}, expected 2", out.status.code()));
+            return Err(format!(
+                "{args:?}{setting}: exit {:?}, expected 2",
+                out.status.code()
+            ));
         }
-        if lines.len() != 1 || !lines[0].contains(needle) || stderr.contains("panicked") {
+        if lines.len() != 1
+            || !lines[0].contains(needle)
+            || stderr.contains("panicked")
+        {
             return Err(format!(
                 "{args:?}{setting}: expected one line naming '{needle}':\n{stderr}"
             ));
@@ -44,11 +59,17 @@ pub fn check_command_line(exe: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn run(exe: &Path, args: &[&str], with_display: bool) -> Result<Output, String> {
+fn run(
+    exe: &Path,
+    args: &[&str],
+    with_display: bool,
+) -> Result<Output, String> {
     let mut command = Command::new(exe);
     command.args(args).stdin(Stdio::null());
     if !with_display {
         command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
     }
-    command.output().map_err(|e| format!("could not start {}: {e}", exe.display()))
+    command
+        .output()
+        .map_err(|e| format!("could not start {}: {e}", exe.display()))
 }

@@ -1,6 +1,6 @@
-//! Painted frames: what a person at the window sees change. The kit notes the moment each frame
-//! finished painting; this is the maths over one window of time, the same window as the
-//! heartbeat's.
+//! Painted frames: what a person at the window sees change. The kit notes the
+//! moment each frame finished painting; this is the maths over one window of
+//! time, the same window as the heartbeat's.
 
 use crate::heartbeat::percentile;
 use serde::{Deserialize, Serialize};
@@ -8,10 +8,11 @@ use std::time::Duration;
 
 /// Frames painted over one window of time.
 ///
-/// An *interval* is the time between two painted frames (and, at the edges, between the window's
-/// start and the first frame, and the last frame and the window's end). The kit keeps the
-/// window's frame clock running while it measures, so a free window paints about 60 frames a
-/// second (intervals of 16.7 ms); a frame interval of five seconds means five seconds in which
+/// An *interval* is the time between two painted frames (and, at the edges,
+/// between the window's start and the first frame, and the last frame and the
+/// window's end). The kit keeps the window's frame clock running while it
+/// measures, so a free window paints about 60 frames a second (intervals of
+/// 16.7 ms); a frame interval of five seconds means five seconds in which
 /// nothing on the screen could change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FrameStats {
@@ -19,17 +20,19 @@ pub struct FrameStats {
     pub per_s: f64,
     pub max_interval_ms: f64,
     pub p99_interval_ms: f64,
-    /// `[offset_ms, interval_ms]` for each interval, ending at `offset_ms` after the window's
-    /// start: the series the book's charts draw.
+    /// `[offset_ms, interval_ms]` for each interval, ending at `offset_ms`
+    /// after the window's start: the series the book's charts draw.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<[f64; 2]>,
 }
 
 impl FrameStats {
-    /// Statistics for a window of length `window` in which frames finished painting at the given
-    /// offsets from its start. Offsets outside the window are ignored; order does not matter.
+    /// Statistics for a window of length `window` in which frames finished
+    /// painting at the given offsets from its start. Offsets outside the window
+    /// are ignored; order does not matter.
     pub fn from_paints(window: Duration, paints: &[Duration]) -> Self {
-        let mut inside: Vec<Duration> = paints.iter().copied().filter(|t| *t <= window).collect();
+        let mut inside: Vec<Duration> =
+            paints.iter().copied().filter(|t| *t <= window).collect();
         inside.sort_unstable();
         let mut timeline = Vec::with_capacity(inside.len() + 1);
         let mut previous = Duration::ZERO;
@@ -37,11 +40,16 @@ impl FrameStats {
             timeline.push([crate::ms(paint), crate::ms(paint - previous)]);
             previous = paint;
         }
-        let intervals: Vec<f64> = timeline.iter().map(|[_, interval]| *interval).collect();
+        let intervals: Vec<f64> =
+            timeline.iter().map(|[_, interval]| *interval).collect();
         let seconds = window.as_secs_f64();
         Self {
             count: inside.len(),
-            per_s: if seconds > 0.0 { round1(inside.len() as f64 / seconds) } else { 0.0 },
+            per_s: if seconds > 0.0 {
+                round1(inside.len() as f64 / seconds)
+            } else {
+                0.0
+            },
             max_interval_ms: intervals.iter().copied().fold(0.0, f64::max),
             p99_interval_ms: percentile(&intervals, 99.0),
             timeline,
@@ -63,7 +71,8 @@ mod tests {
 
     #[test]
     fn a_free_window_paints_sixty_frames_a_second() {
-        let paints: Vec<Duration> = (1..=60).map(|i| Duration::from_micros(16_660 * i)).collect();
+        let paints: Vec<Duration> =
+            (1..=60).map(|i| Duration::from_micros(16_660 * i)).collect();
         let stats = FrameStats::from_paints(ms(1000), &paints);
         assert_eq!(stats.count, 60);
         assert_eq!(stats.per_s, 60.0);

@@ -1,14 +1,16 @@
-//! The maths behind the heartbeat probe: from the instants at which a periodic main-loop timer
-//! actually ran, how long was the main loop unable to run anything?
+//! The maths behind the heartbeat probe: from the instants at which a periodic
+//! main-loop timer actually ran, how long was the main loop unable to run
+//! anything?
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// Heartbeat statistics over one window of time.
 ///
-/// A *gap* is the time between two consecutive ticks (and, at the edges, between the window's
-/// start and the first tick, and the last tick and the window's end). While the main loop is free,
-/// gaps stay close to `interval_ms`; a gap of five seconds means five seconds in which no timer,
+/// A *gap* is the time between two consecutive ticks (and, at the edges,
+/// between the window's start and the first tick, and the last tick and the
+/// window's end). While the main loop is free, gaps stay close to
+/// `interval_ms`; a gap of five seconds means five seconds in which no timer,
 /// no redraw and no click could be handled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeartbeatStats {
@@ -16,17 +18,23 @@ pub struct HeartbeatStats {
     pub ticks: usize,
     pub max_gap_ms: f64,
     pub p99_gap_ms: f64,
-    /// `[offset_ms, gap_ms]` for each gap, ending at `offset_ms` after the window's start: the
-    /// series the book's charts draw.
+    /// `[offset_ms, gap_ms]` for each gap, ending at `offset_ms` after the
+    /// window's start: the series the book's charts draw.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<[f64; 2]>,
 }
 
 impl HeartbeatStats {
-    /// Statistics for a window of length `window` in which the timer ran at the given offsets
-    /// from the window's start. Offsets outside the window are ignored; order does not matter.
-    pub fn from_ticks(interval: Duration, window: Duration, ticks: &[Duration]) -> Self {
-        let mut inside: Vec<Duration> = ticks.iter().copied().filter(|t| *t <= window).collect();
+    /// Statistics for a window of length `window` in which the timer ran at the
+    /// given offsets from the window's start. Offsets outside the window are
+    /// ignored; order does not matter.
+    pub fn from_ticks(
+        interval: Duration,
+        window: Duration,
+        ticks: &[Duration],
+    ) -> Self {
+        let mut inside: Vec<Duration> =
+            ticks.iter().copied().filter(|t| *t <= window).collect();
         inside.sort_unstable();
 
         let mut timeline = Vec::with_capacity(inside.len() + 1);
@@ -47,8 +55,9 @@ impl HeartbeatStats {
     }
 }
 
-/// The nearest-rank percentile (`pct` in 0..=100) of `values`: the smallest value such that at
-/// least `pct` percent of the values are less than or equal to it. Zero for no values.
+/// The nearest-rank percentile (`pct` in 0..=100) of `values`: the smallest
+/// value such that at least `pct` percent of the values are less than or equal
+/// to it. Zero for no values.
 pub fn percentile(values: &[f64], pct: f64) -> f64 {
     if values.is_empty() {
         return 0.0;
@@ -75,7 +84,8 @@ mod tests {
         assert_eq!(stats.interval_ms, 10.0);
         assert_eq!(stats.max_gap_ms, 10.0);
         assert_eq!(stats.p99_gap_ms, 10.0);
-        // 100 gaps up to the last tick, plus the empty one from the last tick to the window's end.
+        // 100 gaps up to the last tick, plus the empty one from the last tick
+        // to the window's end.
         assert_eq!(stats.timeline.len(), 101);
         assert_eq!(stats.timeline[0], [10.0, 10.0]);
     }
@@ -87,7 +97,10 @@ mod tests {
         ticks.extend((80..=300).map(|i| ms(10 * i)));
         let stats = HeartbeatStats::from_ticks(ms(10), ms(3000), &ticks);
         assert_eq!(stats.max_gap_ms, 500.0);
-        assert_eq!(stats.p99_gap_ms, 10.0, "one gap in ~250 is below the 99th percentile");
+        assert_eq!(
+            stats.p99_gap_ms, 10.0,
+            "one gap in ~250 is below the 99th percentile"
+        );
     }
 
     #[test]
@@ -123,7 +136,8 @@ mod tests {
         assert_eq!(percentile(&values, 0.0), 1.0);
         assert_eq!(percentile(&[7.0], 99.0), 7.0);
         assert_eq!(percentile(&[], 99.0), 0.0);
-        // Ten values: the 99th percentile is the largest, since 99% of 10 rounds up to all 10.
+        // Ten values: the 99th percentile is the largest, since 99% of 10
+        // rounds up to all 10.
         let ten: Vec<f64> = (1..=10).map(f64::from).collect();
         assert_eq!(percentile(&ten, 99.0), 10.0);
     }

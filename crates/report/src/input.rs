@@ -1,6 +1,6 @@
-//! Clicks as a person makes them: from the moment the click exists (the X server has it) to the
-//! moment its handler ran, and to the end of the first frame painted after that: when the person
-//! could see the click's effect.
+//! Clicks as a person makes them: from the moment the click exists (the X
+//! server has it) to the moment its handler ran, and to the end of the first
+//! frame painted after that: when the person could see the click's effect.
 
 use crate::heartbeat::percentile;
 use serde::{Deserialize, Serialize};
@@ -10,14 +10,16 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputPath {
-    /// Real X input (XTest): X server, then the toolkit's event queue, then the handler.
+    /// Real X input (XTest): X server, then the toolkit's event queue, then the
+    /// handler.
     Xtest,
-    /// `gtk::Button::emit_clicked` from a main-loop source: where there is no X server to ask.
+    /// `gtk::Button::emit_clicked` from a main-loop source: where there is no X
+    /// server to ask.
     Emit,
 }
 
-/// One click: how long after it was sent its handler ran, and its effect was painted (`None`:
-/// no frame came, for instance because the window was hidden).
+/// One click: how long after it was sent its handler ran, and its effect was
+/// painted (`None`: no frame came, for instance because the window was hidden).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Click {
     pub to_handler: Duration,
@@ -34,7 +36,10 @@ pub struct Latency {
 impl Latency {
     fn of(values: &[Duration]) -> Self {
         let ms: Vec<f64> = values.iter().map(|v| crate::ms(*v)).collect();
-        Self { p50: percentile(&ms, 50.0), max: ms.iter().copied().fold(0.0, f64::max) }
+        Self {
+            p50: percentile(&ms, 50.0),
+            max: ms.iter().copied().fold(0.0, f64::max),
+        }
     }
 }
 
@@ -49,8 +54,10 @@ pub struct InputStats {
 
 impl InputStats {
     pub fn from_clicks(path: InputPath, clicks: &[Click]) -> Self {
-        let to_handler: Vec<Duration> = clicks.iter().map(|c| c.to_handler).collect();
-        let to_paint: Vec<Duration> = clicks.iter().filter_map(|c| c.to_paint).collect();
+        let to_handler: Vec<Duration> =
+            clicks.iter().map(|c| c.to_handler).collect();
+        let to_paint: Vec<Duration> =
+            clicks.iter().filter_map(|c| c.to_paint).collect();
         Self {
             path,
             clicks: clicks.len(),
@@ -73,7 +80,8 @@ mod tests {
 
     #[test]
     fn sums_up_the_median_and_the_worst() {
-        let clicks = [click(2, Some(10)), click(4, Some(20)), click(900, Some(930))];
+        let clicks =
+            [click(2, Some(10)), click(4, Some(20)), click(900, Some(930))];
         let stats = InputStats::from_clicks(InputPath::Xtest, &clicks);
         assert_eq!(stats.clicks, 3);
         assert_eq!(stats.to_handler_ms, Latency { p50: 4.0, max: 900.0 });

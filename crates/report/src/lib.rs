@@ -1,7 +1,9 @@
-//! The one JSON object every lesson's `--autopilot` prints as the last line of stdout.
+//! The one JSON object every lesson's `--autopilot` prints as the last line of
+//! stdout.
 //!
-//! This crate knows nothing of GTK on purpose: the lesson kit writes reports with it, and the
-//! tests and `cargo xtask measure` read them back without linking a toolkit.
+//! This crate knows nothing of GTK on purpose: the lesson kit writes reports
+//! with it, and the tests and `cargo xtask measure` read them back without
+//! linking a toolkit.
 
 mod contract;
 mod frames;
@@ -20,17 +22,19 @@ pub use signals::{STOP_SIGNALS, Stop, check_stop_signal, check_stop_signals};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// What every autopilot reports, plus the lesson's own fields (`details`), flattened into the
-/// same JSON object.
+/// What every autopilot reports, plus the lesson's own fields (`details`),
+/// flattened into the same JSON object.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report<D = serde_json::Map<String, serde_json::Value>> {
     /// The package name, e.g. `lesson-01-blocking`.
     pub lesson: String,
-    /// How late a default-priority main-loop source ran, while the scenario ran.
+    /// How late a default-priority main-loop source ran, while the scenario
+    /// ran.
     pub heartbeat: HeartbeatStats,
     /// The frames the window painted over the same time as `heartbeat`.
     pub frames: FrameStats,
-    /// The autopilot's clicks: how they travelled and how long their effect took to show.
+    /// The autopilot's clicks: how they travelled and how long their effect
+    /// took to show.
     pub input: InputStats,
     /// How long the lesson's work took, wall-clock.
     pub work: Work,
@@ -46,56 +50,61 @@ pub struct Work {
     pub wall_ms: f64,
 }
 
-/// From the autopilot closing the window to the lesson's `shutdown` having returned: workers
-/// told to stop, threads joined.
+/// From the autopilot closing the window to the lesson's `shutdown` having
+/// returned: workers told to stop, threads joined.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Shutdown {
     pub ms: f64,
     /// The lesson stopped everything it had started.
     pub clean: bool,
-    /// Nothing held the window once the application had ended: no reference cycle through a
-    /// handler kept it (and every widget in it) alive.
+    /// Nothing held the window once the application had ended: no reference
+    /// cycle through a handler kept it (and every widget in it) alive.
     pub window_finalized: bool,
 }
 
 impl Report {
     /// A lesson-specific number, or a message naming the field that is missing.
     pub fn number(&self, field: &str) -> Result<f64, String> {
-        self.details
-            .get(field)
-            .and_then(serde_json::Value::as_f64)
-            .ok_or_else(|| format!("report of {} has no number `{field}`", self.lesson))
+        self.details.get(field).and_then(serde_json::Value::as_f64).ok_or_else(
+            || format!("report of {} has no number `{field}`", self.lesson),
+        )
     }
 
-    /// The autopilot closed the window and the lesson reported a clean shutdown (workers
-    /// stopped, threads joined) within `limit_ms`, or a message saying what went wrong.
+    /// The autopilot closed the window and the lesson reported a clean shutdown
+    /// (workers stopped, threads joined) within `limit_ms`, or a message saying
+    /// what went wrong.
     pub fn check_clean_shutdown(&self, limit_ms: f64) -> Result<(), String> {
         match self.shutdown {
-            None => Err(format!("the report of {} says nothing of its shutdown", self.lesson)),
-            Some(Shutdown { clean: false, .. }) => {
-                Err(format!("{} did not stop everything it had started", self.lesson))
-            }
+            None => Err(format!(
+                "the report of {} says nothing of its shutdown",
+                self.lesson
+            )),
+            Some(Shutdown { clean: false, .. }) => Err(format!(
+                "{} did not stop everything it had started",
+                self.lesson
+            )),
             Some(Shutdown { window_finalized: false, .. }) => Err(format!(
                 "{}'s window was never freed: something (a reference cycle?) still holds it",
                 self.lesson
             )),
-            Some(Shutdown { ms, .. }) if ms >= limit_ms => {
-                Err(format!("{} took {ms} ms to shut down (limit {limit_ms} ms)", self.lesson))
-            }
+            Some(Shutdown { ms, .. }) if ms >= limit_ms => Err(format!(
+                "{} took {ms} ms to shut down (limit {limit_ms} ms)",
+                self.lesson
+            )),
             Some(_) => Ok(()),
         }
     }
 
     /// A lesson-specific flag, or a message naming the field that is missing.
     pub fn flag(&self, field: &str) -> Result<bool, String> {
-        self.details
-            .get(field)
-            .and_then(serde_json::Value::as_bool)
-            .ok_or_else(|| format!("report of {} has no flag `{field}`", self.lesson))
+        self.details.get(field).and_then(serde_json::Value::as_bool).ok_or_else(
+            || format!("report of {} has no flag `{field}`", self.lesson),
+        )
     }
 }
 
-/// Parses the report from a lesson's whole stdout: the last non-empty line must be the object.
+/// Parses the report from a lesson's whole stdout: the last non-empty line must
+/// be the object.
 pub fn parse_last_line(stdout: &str) -> Result<Report, String> {
     let line = stdout
         .lines()
@@ -106,7 +115,8 @@ pub fn parse_last_line(stdout: &str) -> Result<Report, String> {
         .map_err(|e| format!("last stdout line is not a report ({e}): {line}"))
 }
 
-/// Milliseconds as reported: a float with microsecond resolution, so the JSON stays readable.
+/// Milliseconds as reported: a float with microsecond resolution, so the JSON
+/// stays readable.
 pub fn ms(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
@@ -121,7 +131,8 @@ mod tests {
         assert_eq!(ms(Duration::from_nanos(1_499)), 0.001);
     }
 
-    /// A report line with the common fields and `details` (a JSON object's inside) after them.
+    /// A report line with the common fields and `details` (a JSON object's
+    /// inside) after them.
     fn line(details: &str) -> String {
         let common = serde_json::json!({
             "lesson": "x",
@@ -137,12 +148,19 @@ mod tests {
         });
         let common = common.to_string();
         let open = &common[..common.len() - 1];
-        if details.is_empty() { format!("{open}}}") } else { format!("{open},{details}}}") }
+        if details.is_empty() {
+            format!("{open}}}")
+        } else {
+            format!("{open},{details}}}")
+        }
     }
 
     #[test]
     fn parses_the_last_line_and_its_details() {
-        let out = format!("some log line\n{}\n\n", line("\"depth\":2,\"changed\":true"));
+        let out = format!(
+            "some log line\n{}\n\n",
+            line("\"depth\":2,\"changed\":true")
+        );
         let report = parse_last_line(&out).unwrap();
         assert_eq!(report.lesson, "x");
         assert_eq!(report.heartbeat.ticks, 3);
@@ -157,20 +175,42 @@ mod tests {
     #[test]
     fn a_clean_shutdown_must_be_reported_clean_and_in_time() {
         let mut report = parse_last_line(&line("")).unwrap();
-        assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("nothing"));
+        assert!(
+            report
+                .check_clean_shutdown(1000.0)
+                .unwrap_err()
+                .contains("nothing")
+        );
         let clean = Shutdown { ms: 12.0, clean: true, window_finalized: true };
         report.shutdown = Some(clean);
         assert_eq!(report.check_clean_shutdown(1000.0), Ok(()));
-        assert!(report.check_clean_shutdown(10.0).unwrap_err().contains("took 12 ms"));
+        assert!(
+            report
+                .check_clean_shutdown(10.0)
+                .unwrap_err()
+                .contains("took 12 ms")
+        );
         report.shutdown = Some(Shutdown { clean: false, ..clean });
-        assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("did not stop"));
+        assert!(
+            report
+                .check_clean_shutdown(1000.0)
+                .unwrap_err()
+                .contains("did not stop")
+        );
         report.shutdown = Some(Shutdown { window_finalized: false, ..clean });
-        assert!(report.check_clean_shutdown(1000.0).unwrap_err().contains("never freed"));
+        assert!(
+            report
+                .check_clean_shutdown(1000.0)
+                .unwrap_err()
+                .contains("never freed")
+        );
     }
 
     #[test]
     fn rejects_output_without_a_report() {
         assert!(parse_last_line("").is_err());
-        assert!(parse_last_line("hello\n").unwrap_err().contains("not a report"));
+        assert!(
+            parse_last_line("hello\n").unwrap_err().contains("not a report")
+        );
     }
 }

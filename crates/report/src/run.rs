@@ -1,4 +1,5 @@
-//! Running a lesson's autopilot as a child process, for the tests and `cargo xtask measure`.
+//! Running a lesson's autopilot as a child process, for the tests and `cargo
+//! xtask measure`.
 
 use crate::{Report, parse_last_line};
 use std::fmt;
@@ -21,21 +22,34 @@ impl fmt::Display for RunError {
         match self {
             Self::Spawn(e) => write!(f, "could not start the lesson: {e}"),
             Self::TimedOut { after, stderr } => {
-                write!(f, "the autopilot did not finish within {after:?}; stderr:\n{stderr}")
+                write!(
+                    f,
+                    "the autopilot did not finish within {after:?}; stderr:\n{stderr}"
+                )
             }
             Self::Failed { code, stderr } => {
-                write!(f, "the autopilot exited with {code:?}; stderr:\n{stderr}")
+                write!(
+                    f,
+                    "the autopilot exited with {code:?}; stderr:\n{stderr}"
+                )
             }
-            Self::NoReport { reason, stderr } => write!(f, "{reason}; stderr:\n{stderr}"),
+            Self::NoReport { reason, stderr } => {
+                write!(f, "{reason}; stderr:\n{stderr}")
+            }
         }
     }
 }
 
 impl std::error::Error for RunError {}
 
-/// Runs `exe --autopilot <args>` and returns its report. The child is killed if it is still
-/// running after `timeout`, so a hung lesson fails a test instead of hanging it.
-pub fn run_autopilot(exe: &Path, args: &[&str], timeout: Duration) -> Result<Report, RunError> {
+/// Runs `exe --autopilot <args>` and returns its report. The child is killed if
+/// it is still running after `timeout`, so a hung lesson fails a test instead
+/// of hanging it.
+pub fn run_autopilot(
+    exe: &Path,
+    args: &[&str],
+    timeout: Duration,
+) -> Result<Report, RunError> {
     let mut child = Command::new(exe)
         .arg("--autopilot")
         .args(args)
@@ -45,7 +59,8 @@ pub fn run_autopilot(exe: &Path, args: &[&str], timeout: Duration) -> Result<Rep
         .spawn()
         .map_err(RunError::Spawn)?;
 
-    // Drain both pipes on their own threads so a chatty child cannot block on a full pipe.
+    // Drain both pipes on their own threads so a chatty child cannot block on a
+    // full pipe.
     let mut stdout_pipe = child.stdout.take().expect("stdout was piped");
     let mut stderr_pipe = child.stderr.take().expect("stderr was piped");
     let stdout = std::thread::spawn(move || {
@@ -80,8 +95,11 @@ pub fn run_autopilot(exe: &Path, args: &[&str], timeout: Duration) -> Result<Rep
 
     match status {
         None => Err(RunError::TimedOut { after: timeout, stderr }),
-        Some(status) if !status.success() => Err(RunError::Failed { code: status.code(), stderr }),
-        Some(_) => parse_last_line(&stdout).map_err(|reason| RunError::NoReport { reason, stderr }),
+        Some(status) if !status.success() => {
+            Err(RunError::Failed { code: status.code(), stderr })
+        }
+        Some(_) => parse_last_line(&stdout)
+            .map_err(|reason| RunError::NoReport { reason, stderr }),
     }
 }
 

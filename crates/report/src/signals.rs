@@ -1,6 +1,7 @@
-//! What a user does to stop a lesson (Ctrl+C, `kill`, closing the terminal), done to a real run
-//! in the middle of its work: the lesson must stop its workers, join its threads, remove its
-//! files and exit promptly, with the shell's code for the signal.
+//! What a user does to stop a lesson (Ctrl+C, `kill`, closing the terminal),
+//! done to a real run in the middle of its work: the lesson must stop its
+//! workers, join its threads, remove its files and exit promptly, with the
+//! shell's code for the signal.
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -12,9 +13,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The signals a user stops a program with, each as the test sends it.
-pub const STOP_SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
+pub const STOP_SIGNALS: [Signal; 3] =
+    [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
 
-/// The line the kit prints on stderr when the autopilot starts the lesson's scenario.
+/// The line the kit prints on stderr when the autopilot starts the lesson's
+/// scenario.
 const SCENARIO_STARTED: &str = "autopilot: playing the scenario";
 
 /// How a stop went: how long the lesson took to exit after the signal was sent.
@@ -23,10 +26,10 @@ pub struct Stop {
     pub exited_after: Duration,
 }
 
-/// Runs `exe --autopilot <args>` with a temporary directory of its own, sends `signal` `after`
-/// the scenario has started, and checks that the lesson exits within `within` of the signal,
-/// with code 128 + the signal's number, saying it shut down cleanly, and leaving its temporary
-/// directory empty.
+/// Runs `exe --autopilot <args>` with a temporary directory of its own, sends
+/// `signal` `after` the scenario has started, and checks that the lesson exits
+/// within `within` of the signal, with code 128 + the signal's number, saying
+/// it shut down cleanly, and leaving its temporary directory empty.
 pub fn check_stop_signal(
     exe: &Path,
     args: &[&str],
@@ -59,14 +62,21 @@ pub fn check_stop_signal(
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("the scenario never started; stderr:\n{}", stderr.join("\n")));
+                return Err(format!(
+                    "the scenario never started; stderr:\n{}",
+                    stderr.join("\n")
+                ));
             }
         }
     }
-    #[expect(clippy::disallowed_methods, reason = "the test waits until the work is under way")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test waits until the work is under way"
+    )]
     std::thread::sleep(after);
 
-    let pid = Pid::from_raw(i32::try_from(child.id()).map_err(|e| e.to_string())?);
+    let pid =
+        Pid::from_raw(i32::try_from(child.id()).map_err(|e| e.to_string())?);
     kill(pid, signal).map_err(|e| format!("could not send {signal}: {e}"))?;
     let sent = Instant::now();
     let status = loop {
@@ -78,7 +88,10 @@ pub fn check_stop_signal(
             let _ = child.wait();
             break None;
         }
-        #[expect(clippy::disallowed_methods, reason = "the test harness waits for a child")]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "the test harness waits for a child"
+        )]
         std::thread::park_timeout(Duration::from_millis(5));
     };
     let exited_after = sent.elapsed();
@@ -91,21 +104,31 @@ pub fn check_stop_signal(
 
     let name = signal.as_str();
     let Some(status) = status else {
-        return Err(format!("{name}: the lesson was still running 10 s later; stderr:\n{stderr}"));
+        return Err(format!(
+            "{name}: the lesson was still running 10 s later; stderr:\n{stderr}"
+        ));
     };
     let expected = 128 + signal as i32;
     if status.code() != Some(expected) {
-        return Err(format!("{name}: exit {status}, expected code {expected}; stderr:\n{stderr}"));
+        return Err(format!(
+            "{name}: exit {status}, expected code {expected}; stderr:\n{stderr}"
+        ));
     }
     if !stderr.contains(&format!("{name}: shut down cleanly")) {
-        return Err(format!("{name}: no clean shutdown reported; stderr:\n{stderr}"));
+        return Err(format!(
+            "{name}: no clean shutdown reported; stderr:\n{stderr}"
+        ));
     }
     if exited_after > within {
-        return Err(format!("{name}: exited {exited_after:?} after the signal, limit {within:?}"));
+        return Err(format!(
+            "{name}: exited {exited_after:?} after the signal, limit {within:?}"
+        ));
     }
     let left = tmp.entries();
     if !left.is_empty() {
-        return Err(format!("{name}: left behind in its temporary directory: {left:?}"));
+        return Err(format!(
+            "{name}: left behind in its temporary directory: {left:?}"
+        ));
     }
     Ok(Stop { exited_after })
 }
@@ -123,7 +146,9 @@ pub fn check_stop_signals(
     Ok(())
 }
 
-fn read_lines(pipe: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+fn read_lines(
+    pipe: impl std::io::Read + Send + 'static,
+) -> mpsc::Receiver<String> {
     let (lines, received) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(pipe).lines().map_while(Result::ok) {
@@ -147,13 +172,16 @@ impl TempDir {
             std::process::id(),
             signal.as_str()
         ));
-        std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::create_dir_all(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(Self(path))
     }
 
     fn entries(&self) -> Vec<PathBuf> {
         std::fs::read_dir(&self.0)
-            .map(|dir| dir.filter_map(|entry| entry.ok().map(|e| e.path())).collect())
+            .map(|dir| {
+                dir.filter_map(|entry| entry.ok().map(|e| e.path())).collect()
+            })
             .unwrap_or_default()
     }
 }

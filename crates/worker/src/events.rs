@@ -1,10 +1,13 @@
-//! What a job tells the main loop: the Rust counterpart of the tutorials' `WorkerSignals`.
+//! What a job tells the main loop: the Rust counterpart of the tutorials'
+//! `WorkerSignals`.
 
-/// One event of a job, in the order they come: `Started`, any number of `Progress`, then either
-/// `Result` or `Error` (or neither, when cancelled), and `Finished` last, exactly once.
+/// One event of a job, in the order they come: `Started`, any number of
+/// `Progress`, then either `Result` or `Error` (or neither, when cancelled),
+/// and `Finished` last, exactly once.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event<T, E> {
-    /// A pool thread picked the job up. A job cancelled while still queued never starts.
+    /// A pool thread picked the job up. A job cancelled while still queued
+    /// never starts.
     Started,
     Progress(Progress),
     /// The job returned `Ok`.
@@ -26,7 +29,8 @@ pub struct Progress {
 pub enum JobError<E> {
     /// The job returned this error.
     Failed(E),
-    /// The job panicked with this message: the analogue of the Qt worker's traceback.
+    /// The job panicked with this message: the analogue of the Qt worker's
+    /// traceback.
     Panicked(String),
 }
 
@@ -35,8 +39,10 @@ pub enum JobError<E> {
 pub enum Ending {
     /// It returned `Ok`, and a `Result` event came before this one.
     Succeeded,
-    /// It returned `Err` or panicked, and an `Error` event came before this one.
+    /// It returned `Err` or panicked, and an `Error` event came before this
+    /// one.
     Failed,
-    /// It was cancelled, before it started or while it ran; whatever it returned was dropped.
+    /// It was cancelled, before it started or while it ran; whatever it
+    /// returned was dropped.
     Cancelled,
 }

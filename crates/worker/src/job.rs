@@ -1,4 +1,5 @@
-//! Spawning a job on a pool, the handle the main loop keeps, and the reporter the job gets.
+//! Spawning a job on a pool, the handle the main loop keeps, and the reporter
+//! the job gets.
 
 use crate::events::{Ending, Event, JobError, Progress};
 use crate::pool::{Scope, Unfinished};
@@ -7,8 +8,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// What crosses from the pool thread to the main loop. Progress values do not: they wait in the
-/// shared slot, and only a notification travels.
+/// What crosses from the pool thread to the main loop. Progress values do not:
+/// they wait in the shared slot, and only a notification travels.
 enum Message<T, E> {
     Started,
     ProgressReady,
@@ -21,7 +22,8 @@ enum Message<T, E> {
 struct Shared {
     cancelled: AtomicBool,
     progress: ProgressSlot,
-    /// The `JobPool` the job belongs to, if any: closing it cancels the job too.
+    /// The `JobPool` the job belongs to, if any: closing it cancels the job
+    /// too.
     scope: Option<Arc<Scope>>,
 }
 
@@ -37,10 +39,14 @@ impl Shared {
 }
 
 // ANCHOR: spawn
-/// Queues `job` on `pool`. The job runs on a pool thread as soon as one is free; follow it with
-/// [`Job::next`] on the main loop. The bounds are the point: the job, its result and its error
-/// cross threads, so they must be `Send`, and a widget never is.
-pub fn spawn<T, E, F>(pool: &glib::ThreadPool, job: F) -> Result<Job<T, E>, glib::Error>
+/// Queues `job` on `pool`. The job runs on a pool thread as soon as one is
+/// free; follow it with [`Job::next`] on the main loop. The bounds are the
+/// point: the job, its result and its error cross threads, so they must be
+/// `Send`, and a widget never is.
+pub fn spawn<T, E, F>(
+    pool: &glib::ThreadPool,
+    job: F,
+) -> Result<Job<T, E>, glib::Error>
 where
     F: FnOnce(&Reporter) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
@@ -49,8 +55,8 @@ where
     spawn_in(pool, job, None)
 }
 
-/// [`spawn`], counting the job as `unfinished` in its pool until its closure is done with or
-/// dropped.
+/// [`spawn`], counting the job as `unfinished` in its pool until its closure is
+/// done with or dropped.
 pub(crate) fn spawn_in<T, E, F>(
     pool: &glib::ThreadPool,
     job: F,
@@ -63,8 +69,8 @@ where
 {
     let scope = unfinished.as_ref().map(Unfinished::scope);
     let shared = Arc::new(Shared { scope, ..Shared::default() });
-    // Unbounded, yet it never holds more than four messages: Started, one progress
-    // notification, Result or Error, and Finished.
+    // Unbounded, yet it never holds more than four messages: Started, one
+    // progress notification, Result or Error, and Finished.
     let (sender, events) = async_channel::unbounded();
     let on_pool = shared.clone();
     pool.push(move || {
@@ -74,14 +80,17 @@ where
     Ok(Job { events, shared, finished: false })
 }
 
-fn run<T, E, F>(job: F, shared: Arc<Shared>, sender: async_channel::Sender<Message<T, E>>)
-where
+fn run<T, E, F>(
+    job: F,
+    shared: Arc<Shared>,
+    sender: async_channel::Sender<Message<T, E>>,
+) where
     F: FnOnce(&Reporter) -> Result<T, E>,
     T: Send + 'static,
     E: Send + 'static,
 {
-    // A send fails only when the Job was dropped: nobody is listening any more, and that
-    // is fine; the job was cancelled by the same drop.
+    // A send fails only when the Job was dropped: nobody is listening any more,
+    // and that is fine; the job was cancelled by the same drop.
     let send = |message| {
         let _ = sender.try_send(message);
     };
@@ -98,12 +107,15 @@ where
             let _ = notifier.try_send(Message::ProgressReady);
         }),
     };
-    // A panic is a bug in the job. `glib::ThreadPool::push` would catch it anyway, so the pool
-    // thread lives on either way; catching it here is what lets the main loop still hear an
-    // `Error` and a `Finished`, like for any other failure, instead of silence.
+    // A panic is a bug in the job. `glib::ThreadPool::push` would catch it
+    // anyway, so the pool thread lives on either way; catching it here is what
+    // lets the main loop still hear an `Error` and a `Finished`, like for any
+    // other failure, instead of silence.
     let ending = match catch_unwind(AssertUnwindSafe(|| job(&reporter))) {
         Err(panic) => {
-            send(Message::Error(JobError::Panicked(panic_message(panic.as_ref()))));
+            send(Message::Error(JobError::Panicked(panic_message(
+                panic.as_ref(),
+            ))));
             Ending::Failed
         }
         Ok(_) if shared.is_cancelled() => Ending::Cancelled,
@@ -137,14 +149,21 @@ pub struct Reporter {
 }
 
 impl Reporter {
-    /// Reports how far the job is, from 0.0 to 1.0. Cheap enough to call in a tight loop: the
-    /// main loop sees the latest value, not every value.
+    /// Reports how far the job is, from 0.0 to 1.0. Cheap enough to call in a
+    /// tight loop: the main loop sees the latest value, not every value.
     pub fn progress(&self, fraction: f64) {
-        self.publish(Progress { fraction: fraction.clamp(0.0, 1.0), message: None });
+        self.publish(Progress {
+            fraction: fraction.clamp(0.0, 1.0),
+            message: None,
+        });
     }
 
     /// Like [`Reporter::progress`], with a message for the user.
-    pub fn progress_with_message(&self, fraction: f64, message: impl Into<String>) {
+    pub fn progress_with_message(
+        &self,
+        fraction: f64,
+        message: impl Into<String>,
+    ) {
         self.publish(Progress {
             fraction: fraction.clamp(0.0, 1.0),
             message: Some(message.into()),
@@ -157,19 +176,21 @@ impl Reporter {
         }
     }
 
-    /// Whether the main loop asked the job to stop. Long jobs should look often.
+    /// Whether the main loop asked the job to stop. Long jobs should look
+    /// often.
     pub fn is_cancelled(&self) -> bool {
         self.shared.is_cancelled()
     }
 
-    /// `Err(Cancelled)` once the job was asked to stop, so a job can write `check_cancelled()?`.
+    /// `Err(Cancelled)` once the job was asked to stop, so a job can write
+    /// `check_cancelled()?`.
     pub fn check_cancelled(&self) -> Result<(), Cancelled> {
         if self.is_cancelled() { Err(Cancelled) } else { Ok(()) }
     }
 }
 
-/// The error a job returns from [`Reporter::check_cancelled`]. Whatever a cancelled job returns,
-/// it ends with [`Ending::Cancelled`].
+/// The error a job returns from [`Reporter::check_cancelled`]. Whatever a
+/// cancelled job returns, it ends with [`Ending::Cancelled`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cancelled;
 
@@ -193,10 +214,11 @@ impl<T, E> Job<T, E> {
     pub async fn next(&mut self) -> Option<Event<T, E>> {
         while !self.finished {
             let Ok(message) = self.events.recv().await else {
-                // Every sender is gone without a `Finished`: the job's closure was dropped
-                // without running. glib never does that (a freed pool runs its queued jobs
-                // first, and `run` always sends `Finished`), but a channel's end must mean
-                // something, and "it never ran" is the only thing it can mean.
+                // Every sender is gone without a `Finished`: the job's closure
+                // was dropped without running. glib never does that (a freed
+                // pool runs its queued jobs first, and `run` always sends
+                // `Finished`), but a channel's end must mean something, and "it
+                // never ran" is the only thing it can mean.
                 self.finished = true;
                 return Some(Event::Finished(Ending::Cancelled));
             };
@@ -224,13 +246,15 @@ impl<T, E> Job<T, E> {
         self.shared.cancel();
     }
 
-    /// A handle that can cancel the job from elsewhere (a Cancel button, a shutdown hook)
-    /// without owning it. Unlike the `Job`, dropping a `Canceller` does nothing.
+    /// A handle that can cancel the job from elsewhere (a Cancel button, a
+    /// shutdown hook) without owning it. Unlike the `Job`, dropping a
+    /// `Canceller` does nothing.
     pub fn canceller(&self) -> Canceller {
         Canceller(self.shared.clone())
     }
 
-    /// How many messages wait in the channel: never more than four, however chatty the job.
+    /// How many messages wait in the channel: never more than four, however
+    /// chatty the job.
     pub fn queued_messages(&self) -> usize {
         self.events.len()
     }

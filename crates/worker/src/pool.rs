@@ -1,10 +1,12 @@
-//! A pool that knows its jobs, so that closing the window stops them all and never hangs.
+//! A pool that knows its jobs, so that closing the window stops them all and
+//! never hangs.
 //!
-//! Dropping a bare `glib::ThreadPool` waits until every job it holds has run to its end, however
-//! long that takes. (The threads are not joined then: glib keeps a few idle ones for the next
-//! pool, and ends those after 15 seconds of idleness.) `JobPool::shutdown` cancels every job first (running ones
-//! see `is_cancelled`, queued ones never start), waits for them for at most a given time, and
-//! only then drops the pool, which is now instant.
+//! Dropping a bare `glib::ThreadPool` waits until every job it holds has run to
+//! its end, however long that takes. (The threads are not joined then: glib
+//! keeps a few idle ones for the next pool, and ends those after 15 seconds of
+//! idleness.) `JobPool::shutdown` cancels every job first (running ones see
+//! `is_cancelled`, queued ones never start), waits for them for at most a given
+//! time, and only then drops the pool, which is now instant.
 
 use crate::job::{Job, Reporter, spawn_in};
 use std::cell::RefCell;
@@ -14,7 +16,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// What a `JobPool` shares with its jobs: whether it is closing, and how many jobs are not done.
+/// What a `JobPool` shares with its jobs: whether it is closing, and how many
+/// jobs are not done.
 #[derive(Default)]
 pub(crate) struct Scope {
     closing: AtomicBool,
@@ -27,10 +30,11 @@ impl Scope {
     }
 }
 
-/// Counts one job as unfinished for as long as it lives: it travels with the job's closure, so
-/// it is dropped when the closure has run, or when the pool drops the closure without running it.
-/// It also holds a sender of a channel nobody sends on: once every job's is dropped, the channel
-/// disconnects, and that is the event `shutdown` sleeps until.
+/// Counts one job as unfinished for as long as it lives: it travels with the
+/// job's closure, so it is dropped when the closure has run, or when the pool
+/// drops the closure without running it. It also holds a sender of a channel
+/// nobody sends on: once every job's is dropped, the channel disconnects, and
+/// that is the event `shutdown` sleeps until.
 pub(crate) struct Unfinished {
     scope: Arc<Scope>,
     _alive: mpsc::Sender<()>,
@@ -74,11 +78,13 @@ impl fmt::Display for SpawnError {
 impl std::error::Error for SpawnError {}
 
 // ANCHOR: job_pool
-/// A `glib::ThreadPool` whose jobs can all be stopped at once. Lives on the main thread.
+/// A `glib::ThreadPool` whose jobs can all be stopped at once. Lives on the
+/// main thread.
 pub struct JobPool {
     pool: RefCell<Option<glib::ThreadPool>>,
     scope: Arc<Scope>,
-    /// Cloned into every job; dropped by `shutdown`, which then waits on `all_done`.
+    /// Cloned into every job; dropped by `shutdown`, which then waits on
+    /// `all_done`.
     alive: RefCell<Option<mpsc::Sender<()>>>,
     all_done: mpsc::Receiver<()>,
 }
@@ -115,15 +121,17 @@ impl JobPool {
         self.pool.borrow().as_ref().map_or(0, glib::ThreadPool::unprocessed)
     }
 
-    /// Cancels every job, waits up to `patience` for all of them to return, then frees the
-    /// pool. If a job ignores the cancel for longer, the pool is left to the end of
-    /// the process rather than waited for, and the error says how many jobs were still running.
+    /// Cancels every job, waits up to `patience` for all of them to return,
+    /// then frees the pool. If a job ignores the cancel for longer, the pool is
+    /// left to the end of the process rather than waited for, and the error
+    /// says how many jobs were still running.
     pub fn shutdown(&self, patience: Duration) -> Result<(), String> {
         self.scope.closing.store(true, Ordering::Release);
         let Some(pool) = self.pool.borrow_mut().take() else { return Ok(()) };
         drop(self.alive.take());
-        // Sleeps until the last job lets go of its sender (nobody ever sends), or `patience`
-        // runs out: one wake-up, not one per millisecond of polling.
+        // Sleeps until the last job lets go of its sender (nobody ever sends),
+        // or `patience` runs out: one wake-up, not one per millisecond of
+        // polling.
         #[expect(
             clippy::disallowed_methods,
             reason = "the window is closing: shutdown's wait for cancelled jobs, bounded by \
@@ -132,10 +140,13 @@ impl JobPool {
         let waited = self.all_done.recv_timeout(patience);
         match waited {
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                // Dropping the pool now would block until the stuck job returns.
+                // Dropping the pool now would block until the stuck job
+                // returns.
                 std::mem::forget(pool);
                 let unfinished = self.scope.unfinished.load(Ordering::Acquire);
-                Err(format!("{unfinished} job(s) still running after {patience:?}"))
+                Err(format!(
+                    "{unfinished} job(s) still running after {patience:?}"
+                ))
             }
             Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                 drop(pool); // Every job has returned: the drop has nothing to wait for.

@@ -1,6 +1,7 @@
-//! Coalesced progress. A job may report progress a million times a second; the main loop only
-//! needs the latest value, once per look. The job writes the latest value into a slot and sends a
-//! notification only when none is already waiting, so the channel never holds more than one.
+//! Coalesced progress. A job may report progress a million times a second; the
+//! main loop only needs the latest value, once per look. The job writes the
+//! latest value into a slot and sends a notification only when none is already
+//! waiting, so the channel never holds more than one.
 
 use crate::events::Progress;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,16 +14,20 @@ pub struct ProgressSlot {
 }
 
 impl ProgressSlot {
-    /// Stores `progress`; returns true when the caller must notify the receiving side.
+    /// Stores `progress`; returns true when the caller must notify the
+    /// receiving side.
     pub fn publish(&self, progress: Progress) -> bool {
-        *self.latest.lock().unwrap_or_else(PoisonError::into_inner) = Some(progress);
+        *self.latest.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(progress);
         !self.notified.swap(true, Ordering::AcqRel)
     }
 
-    /// Takes the latest value on the receiving side, after a notification arrived.
+    /// Takes the latest value on the receiving side, after a notification
+    /// arrived.
     pub fn take(&self) -> Option<Progress> {
-        // Clear the flag before taking: a value published after this point sends a new
-        // notification, so the last value is never stranded in the slot.
+        // Clear the flag before taking: a value published after this point
+        // sends a new notification, so the last value is never stranded in the
+        // slot.
         self.notified.store(false, Ordering::Release);
         self.latest.lock().unwrap_or_else(PoisonError::into_inner).take()
     }

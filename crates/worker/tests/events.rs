@@ -1,46 +1,59 @@
-//! The worker's promises, checked without a display: a private glib `MainContext` drives the
-//! main-loop side, and real pool threads run the jobs.
+//! The worker's promises, checked without a display: a private glib
+//! `MainContext` drives the main-loop side, and real pool threads run the jobs.
 
 use static_assertions::{assert_impl_all, assert_not_impl_any};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use worker::{Cancelled, Canceller, Ending, Event, Job, JobError, Progress};
 
-// The handle a Cancel button or a shutdown hook keeps may go anywhere; the Job itself is
-// `Send` too, so a caller can move it into whichever future follows it.
+// The handle a Cancel button or a shutdown hook keeps may go anywhere; the Job
+// itself is `Send` too, so a caller can move it into whichever future follows
+// it.
 assert_impl_all!(Canceller: Send, Sync, Clone);
 assert_impl_all!(Job<u64, String>: Send);
 assert_not_impl_any!(Job<std::rc::Rc<u8>, String>: Send);
 
 type Events<T, E> = Vec<Event<T, E>>;
 
-/// Follows the job on a private main context until `Finished` and one more look, or fails
-/// after ten seconds instead of hanging the suite.
+/// Follows the job on a private main context until `Finished` and one more
+/// look, or fails after ten seconds instead of hanging the suite.
 fn collect<T, E>(mut job: Job<T, E>) -> Events<T, E> {
     let context = glib::MainContext::new();
-    #[expect(clippy::disallowed_methods, reason = "a test drives its own context, not a main loop")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test drives its own context, not a main loop"
+    )]
     context
-        .block_on(glib::future_with_timeout(Duration::from_secs(10), async move {
-            let mut events = Vec::new();
-            while let Some(event) = job.next().await {
-                events.push(event);
-            }
-            assert!(job.next().await.is_none(), "an event came after Finished");
-            events
-        }))
+        .block_on(glib::future_with_timeout(
+            Duration::from_secs(10),
+            async move {
+                let mut events = Vec::new();
+                while let Some(event) = job.next().await {
+                    events.push(event);
+                }
+                assert!(
+                    job.next().await.is_none(),
+                    "an event came after Finished"
+                );
+                events
+            },
+        ))
         .expect("the job finished within ten seconds")
 }
 
-/// A pool of its own for each test. Keep it in a variable for the whole test: dropping a
-/// `glib::ThreadPool` waits for every job it holds, so a temporary pool would block right
-/// after `spawn` until the job finished on its own.
+/// A pool of its own for each test. Keep it in a variable for the whole test:
+/// dropping a `glib::ThreadPool` waits for every job it holds, so a temporary
+/// pool would block right after `spawn` until the job finished on its own.
 fn pool(threads: u32) -> glib::ThreadPool {
     glib::ThreadPool::exclusive(threads).expect("a thread pool")
 }
 
 /// Waits on a test thread, never a main loop.
 fn pause(duration: Duration) {
-    #[expect(clippy::disallowed_methods, reason = "a test thread, standing in for slow work")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread, standing in for slow work"
+    )]
     std::thread::sleep(duration);
 }
 
@@ -67,7 +80,8 @@ fn a_job_that_succeeds_reports_in_order() {
 #[test]
 fn a_job_that_fails_reports_its_error_then_finishes() {
     let pool = pool(1);
-    let job = worker::spawn(&pool, |_| Err::<u8, _>("disk full".to_owned())).unwrap();
+    let job =
+        worker::spawn(&pool, |_| Err::<u8, _>("disk full".to_owned())).unwrap();
     assert_eq!(
         collect(job),
         [
@@ -81,8 +95,10 @@ fn a_job_that_fails_reports_its_error_then_finishes() {
 #[test]
 fn a_panic_becomes_an_error_and_the_pool_lives_on() {
     let pool = pool(1);
-    let job =
-        worker::spawn(&pool, |_| -> Result<u8, String> { panic!("index out of bounds") }).unwrap();
+    let job = worker::spawn(&pool, |_| -> Result<u8, String> {
+        panic!("index out of bounds")
+    })
+    .unwrap();
     assert_eq!(
         collect(job),
         [
@@ -91,11 +107,17 @@ fn a_panic_becomes_an_error_and_the_pool_lives_on() {
             Event::Finished(Ending::Failed)
         ]
     );
-    let formatted = worker::spawn(&pool, |_| -> Result<u8, String> { panic!("{} of {}", 3, 4) });
+    let formatted = worker::spawn(&pool, |_| -> Result<u8, String> {
+        panic!("{} of {}", 3, 4)
+    });
     let events = collect(formatted.unwrap());
-    assert_eq!(events[1], Event::Error(JobError::Panicked("3 of 4".to_owned())));
+    assert_eq!(
+        events[1],
+        Event::Error(JobError::Panicked("3 of 4".to_owned()))
+    );
     // The same single pool thread still runs jobs.
-    let after = worker::spawn(&pool, |_| Ok::<_, String>("still here")).unwrap();
+    let after =
+        worker::spawn(&pool, |_| Ok::<_, String>("still here")).unwrap();
     assert!(collect(after).contains(&Event::Result("still here")));
 }
 
@@ -112,10 +134,16 @@ fn a_cancelled_job_ends_cancelled_not_failed() {
         Ok::<u8, Cancelled>(1)
     })
     .unwrap();
-    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waiting for the pool"
+    )]
     has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
     job.cancel();
-    assert_eq!(collect(job), [Event::Started, Event::Finished(Ending::Cancelled)]);
+    assert_eq!(
+        collect(job),
+        [Event::Started, Event::Finished(Ending::Cancelled)]
+    );
 }
 
 #[test]
@@ -130,10 +158,16 @@ fn cancelling_wins_over_a_late_result() {
         Ok::<_, String>("done anyway") // A job that ignores the request still ends cancelled.
     })
     .unwrap();
-    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waiting for the pool"
+    )]
     has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
     job.canceller().cancel();
-    assert_eq!(collect(job), [Event::Started, Event::Finished(Ending::Cancelled)]);
+    assert_eq!(
+        collect(job),
+        [Event::Started, Event::Finished(Ending::Cancelled)]
+    );
 }
 
 #[test]
@@ -141,7 +175,10 @@ fn a_job_cancelled_in_the_queue_never_starts() {
     let pool = pool(1);
     let (release, released) = mpsc::channel::<()>();
     let blocker = worker::spawn(&pool, move |_| {
-        #[expect(clippy::disallowed_methods, reason = "a pool thread held busy on purpose")]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "a pool thread held busy on purpose"
+        )]
         let _ = released.recv_timeout(Duration::from_secs(10));
         Ok::<_, String>(())
     })
@@ -174,10 +211,16 @@ fn dropping_the_job_cancels_it() {
         Ok::<_, String>(())
     })
     .unwrap();
-    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waiting for the pool"
+    )]
     has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
     drop(job);
-    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waiting for the pool"
+    )]
     let cancelled = saw_cancel.recv_timeout(Duration::from_secs(10));
     assert_eq!(cancelled, Ok(true), "the job never saw the cancellation");
 }
@@ -193,8 +236,9 @@ fn a_chatty_job_cannot_flood_the_main_loop() {
         Ok::<_, String>(())
     })
     .unwrap();
-    // Nobody reads while the job runs: a million reports leave four messages waiting, not a
-    // million: Started, one progress notification, Result and Finished.
+    // Nobody reads while the job runs: a million reports leave four messages
+    // waiting, not a million: Started, one progress notification, Result and
+    // Finished.
     let deadline = Instant::now() + Duration::from_secs(10);
     while job.queued_messages() < 4 && Instant::now() < deadline {
         pause(Duration::from_millis(5));
@@ -212,7 +256,8 @@ fn a_chatty_job_cannot_flood_the_main_loop() {
 }
 
 #[test]
-fn progress_read_while_it_runs_never_goes_backwards_and_ends_at_the_last_value() {
+fn progress_read_while_it_runs_never_goes_backwards_and_ends_at_the_last_value()
+{
     let pool = pool(1);
     let job = worker::spawn(&pool, |reporter| {
         for step in 1..=200_000u32 {
@@ -228,7 +273,10 @@ fn progress_read_while_it_runs_never_goes_backwards_and_ends_at_the_last_value()
             _ => None,
         })
         .collect();
-    assert!(fractions.windows(2).all(|pair| pair[0] <= pair[1]), "{fractions:?}");
+    assert!(
+        fractions.windows(2).all(|pair| pair[0] <= pair[1]),
+        "{fractions:?}"
+    );
     assert_eq!(fractions.last(), Some(&1.0));
     assert!(fractions.len() < 200_000, "every report became an event");
 }
@@ -247,22 +295,38 @@ fn a_job_pool_shutdown_cancels_running_and_queued_jobs_and_joins() {
         })
         .unwrap();
     let queued = pool.spawn(|_| Ok::<_, String>("never runs")).unwrap();
-    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waiting for the pool"
+    )]
     has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
     assert_eq!(pool.queued(), 1);
 
     let began = Instant::now();
     assert_eq!(pool.shutdown(Duration::from_secs(10)), Ok(()));
-    assert!(began.elapsed() < Duration::from_secs(2), "shutdown took {:?}", began.elapsed());
-    assert_eq!(collect(running), [Event::Started, Event::Finished(Ending::Cancelled)]);
+    assert!(
+        began.elapsed() < Duration::from_secs(2),
+        "shutdown took {:?}",
+        began.elapsed()
+    );
+    assert_eq!(
+        collect(running),
+        [Event::Started, Event::Finished(Ending::Cancelled)]
+    );
     assert_eq!(collect(queued), [Event::Finished(Ending::Cancelled)]);
-    assert!(matches!(pool.spawn(|_| Ok::<_, String>(())), Err(worker::SpawnError::ShutDown)));
+    assert!(matches!(
+        pool.spawn(|_| Ok::<_, String>(())),
+        Err(worker::SpawnError::ShutDown)
+    ));
 }
 
-/// How many times the calling thread has given up the CPU to wait, since it started.
+/// How many times the calling thread has given up the CPU to wait, since it
+/// started.
 fn waits_so_far() -> i64 {
     use nix::sys::resource::{UsageWho, getrusage};
-    getrusage(UsageWho::RUSAGE_THREAD).expect("getrusage").voluntary_context_switches()
+    getrusage(UsageWho::RUSAGE_THREAD)
+        .expect("getrusage")
+        .voluntary_context_switches()
 }
 
 #[test]
@@ -279,14 +343,17 @@ fn a_job_pool_shutdown_sleeps_until_the_jobs_are_done_instead_of_polling() {
             Ok::<_, String>(())
         })
         .unwrap();
-    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waiting for the pool"
+    )]
     has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
 
     let before = waits_so_far();
     assert_eq!(pool.shutdown(Duration::from_secs(10)), Ok(()));
     let woke = waits_so_far() - before;
-    // Waiting for an event wakes the thread a handful of times; polling every millisecond,
-    // a few hundred.
+    // Waiting for an event wakes the thread a handful of times; polling every
+    // millisecond, a few hundred.
     assert!(woke < 20, "the shutdown woke up {woke} times while it waited");
 }
 
@@ -298,12 +365,18 @@ fn a_job_pool_shutdown_gives_up_on_a_job_that_ignores_the_cancel() {
     let _stubborn = pool
         .spawn(move |_| {
             let _ = started.send(());
-            #[expect(clippy::disallowed_methods, reason = "a pool thread held busy on purpose")]
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "a pool thread held busy on purpose"
+            )]
             let _ = released.recv_timeout(Duration::from_secs(10));
             Ok::<_, String>(())
         })
         .unwrap();
-    #[expect(clippy::disallowed_methods, reason = "a test thread waiting for the pool")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waiting for the pool"
+    )]
     has_started.recv_timeout(Duration::from_secs(10)).expect("the job started");
 
     let began = Instant::now();

@@ -1,6 +1,7 @@
-//! A program under test, seen from outside as a person and a window manager see it: started,
-//! its window found and drawn, driven with real input, its responsiveness measured with pings,
-//! and closed with the window manager's close request.
+//! A program under test, seen from outside as a person and a window manager see
+//! it: started, its window found and drawn, driven with real input, its
+//! responsiveness measured with pings, and closed with the window manager's
+//! close request.
 
 use crate::{Driver, Error, Result, Window, keysym};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -22,7 +23,8 @@ pub struct Pings {
 }
 
 impl Session {
-    /// Starts `command` and waits (up to `timeout`) until its window is up and drawn.
+    /// Starts `command` and waits (up to `timeout`) until its window is up and
+    /// drawn.
     pub fn start(mut command: Command, timeout: Duration) -> Result<Self> {
         let child = command
             .stdin(Stdio::null())
@@ -30,7 +32,8 @@ impl Session {
             .map_err(|e| Error(format!("could not start the program: {e}")))?;
         let driver = Driver::connect()?;
         let mut session = Self { child, driver, window: 0 };
-        session.window = session.driver.find_window(session.child.id(), timeout)?;
+        session.window =
+            session.driver.find_window(session.child.id(), timeout)?;
         session.driver.wait_until_drawn(session.window, timeout)?;
         Ok(session)
     }
@@ -45,7 +48,8 @@ impl Session {
         self.key(keysym::SPACE)
     }
 
-    /// Pings the window every `every` for `over`, each ping waiting up to `every`.
+    /// Pings the window every `every` for `over`, each ping waiting up to
+    /// `every`.
     pub fn pings(&self, over: Duration, every: Duration) -> Result<Pings> {
         let end = Instant::now() + over;
         let mut pings = Pings { sent: 0, answered: 0, worst: Duration::ZERO };
@@ -56,7 +60,8 @@ impl Session {
                 Some(answer) => {
                     pings.answered += 1;
                     pings.worst = pings.worst.max(answer);
-                    self.driver.pause(every.saturating_sub(started.elapsed()))?;
+                    self.driver
+                        .pause(every.saturating_sub(started.elapsed()))?;
                 }
                 None => pings.worst = pings.worst.max(every),
             }
@@ -64,19 +69,24 @@ impl Session {
         Ok(pings)
     }
 
-    /// Closes the window as a window manager's close button does, and waits up to `timeout`
-    /// for the program to exit. A program still running then is killed, and that is an error.
+    /// Closes the window as a window manager's close button does, and waits up
+    /// to `timeout` for the program to exit. A program still running then is
+    /// killed, and that is an error.
     pub fn close(mut self, timeout: Duration) -> Result<ExitStatus> {
         self.driver.close(self.window)?;
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(status) = self.child.try_wait().map_err(|e| Error(e.to_string()))? {
+            if let Some(status) =
+                self.child.try_wait().map_err(|e| Error(e.to_string()))?
+            {
                 return Ok(status);
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
-                return Err(Error(format!("still running {timeout:?} after its window closed")));
+                return Err(Error(format!(
+                    "still running {timeout:?} after its window closed"
+                )));
             }
             self.driver.pause(Duration::from_millis(20))?;
         }

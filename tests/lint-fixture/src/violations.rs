@@ -1,5 +1,6 @@
-//! One call for each entry of `disallowed-methods` in `clippy.toml`, in the same order, and the
-//! two `.await`s that the workspace's `await_holding_*` lints deny. None of it ever runs.
+//! One call for each entry of `disallowed-methods` in `clippy.toml`, in the
+//! same order, and the two `.await`s that the workspace's `await_holding_*`
+//! lints deny. None of it ever runs.
 
 use std::cell::RefCell;
 use std::sync::{Barrier, Condvar, Mutex, mpsc};
@@ -20,7 +21,9 @@ pub fn blocking_calls() {
     std::thread::scope(|scope| {
         let _ = scope.spawn(|| {}).join();
     });
-    if let Ok(job) = glib::ThreadPool::shared(None).and_then(|pool| pool.push(|| {})) {
+    if let Ok(job) =
+        glib::ThreadPool::shared(None).and_then(|pool| pool.push(|| {}))
+    {
         let _ = job.join();
     }
 

@@ -1,4 +1,4 @@
-// Arc does not make a Cell shareable: two threads could update it at once, and Cell is not Sync.
+// Arc does not make a Cell shareable: Cell is not Sync.
 use std::cell::Cell;
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-// Arc does not make a RefCell shareable: Arc<T> is Send only if T is Sync, and RefCell is not.
+// Arc does not make a RefCell shareable: Arc<T> needs T: Sync to be Send.
 use std::sync::Arc;
 use std::sync::Mutex;
 

@@ -1,4 +1,4 @@
-// std::thread::spawn needs a 'static closure: the thread may outlive what it borrows.
+// thread::spawn needs a 'static closure: the thread may outlive a borrow.
 fn square_all(numbers: &mut Vec<u64>) {
     std::thread::scope(|scope| {
         scope.spawn(move || {

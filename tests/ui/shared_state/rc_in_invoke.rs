@@ -1,4 +1,4 @@
-// MainContext::invoke may be called from any thread, so its closure must be Send: no Rc.
+// MainContext::invoke may run its closure on any thread: no Rc in it.
 use std::cell::Cell;
 use std::rc::Rc;
 

@@ -1,4 +1,4 @@
-// Rc<RefCell<T>> counts its owners without atomics, so it cannot be sent to another thread.
+// Rc counts its owners without atomics: it cannot go to another thread.
 use std::sync::{Arc, Mutex};
 
 fn start_squaring() -> Arc<Mutex<Vec<u64>>> {

@@ -1,4 +1,4 @@
-// Two threads cannot mutate one Vec without a lock: only one &mut to it may exist at a time.
+// Two threads cannot mutate one Vec without a lock: one &mut at a time.
 fn collect() -> Vec<String> {
     let mut log = Vec::new();
     std::thread::scope(|scope| {

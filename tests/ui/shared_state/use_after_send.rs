@@ -1,4 +1,4 @@
-// A value sent to another thread has moved: the sender cannot touch it afterwards.
+// A value sent to another thread has moved: the sender cannot touch it.
 fn hand_over(window: async_channel::Sender<Vec<u64>>) {
     let mut readings = vec![1_000_000, 1_000_001, 1_000_002];
     let _ = window.try_send(readings);

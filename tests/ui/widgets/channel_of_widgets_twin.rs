@@ -1,4 +1,4 @@
-// A channel's Sender<T> is Send only if T is, so no channel carries widgets between threads.
+// Sender<T> is Send only if T is: no channel carries widgets across threads.
 use gtk::prelude::*;
 
 fn long_computation() -> String {

@@ -1,4 +1,4 @@
-// glib::idle_add takes a Send callback, so the callback cannot capture a widget.
+// glib::idle_add takes a Send callback: it cannot capture a widget.
 
 fn show_when_idle(label: gtk::Label) {
     glib::idle_add_local(move || {

@@ -1,4 +1,4 @@
-// MainContext::spawn accepts only Send futures, so the future cannot hold a widget.
+// MainContext::spawn takes only Send futures: they cannot hold a widget.
 use std::time::Duration;
 
 fn show_later(label: gtk::Label) {

@@ -1,4 +1,4 @@
-// A Mutex does not make a widget shareable: Arc<Mutex<T>> is Send only if T is Send.
+// A Mutex does not make a widget shareable: Arc<Mutex<T>> needs T: Send.
 use std::sync::{Arc, Mutex};
 
 fn long_computation() -> String {

@@ -1,4 +1,4 @@
-// A Mutex does not make a widget shareable: Arc<Mutex<T>> is Send only if T is Send.
+// A Mutex does not make a widget shareable: Arc<Mutex<T>> needs T: Send.
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,8 +14,9 @@ fn show_result(label: gtk::Label) {
         let text = long_computation();
         *for_worker.lock().unwrap() = Some(text);
     });
-    // A timer on the main loop looks until the result is there, then stops; it also stops if
-    // the label is gone first, since it holds it only weakly.
+    // A timer on the main loop looks until the result is there, then
+    // stops; it also stops if the label is gone first, since it holds it
+    // only weakly.
     let look = glib::clone!(
         #[weak]
         label,

@@ -1,4 +1,4 @@
-// Even reading a widget on another thread is refused: sharing &Label needs Label: Sync.
+// Even reading a widget on another thread is refused: &Label needs Sync.
 
 fn count_words(label: &gtk::Label) -> usize {
     let mut words = 0;

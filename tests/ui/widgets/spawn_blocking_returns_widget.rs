@@ -1,4 +1,4 @@
-// A pool job's result travels back from the pool thread, so it must be Send: not a widget.
+// A pool job's result crosses threads, so it must be Send: not a widget.
 use gtk::prelude::*;
 
 fn long_computation() -> String {
@@ -6,7 +6,9 @@ fn long_computation() -> String {
 }
 
 async fn add_result(list: gtk::Box) {
-    let job = gtk::gio::spawn_blocking(|| gtk::Label::new(Some(&long_computation())));
+    let job = gtk::gio::spawn_blocking(|| {
+        gtk::Label::new(Some(&long_computation()))
+    });
     if let Ok(row) = job.await {
         list.append(&row);
     }

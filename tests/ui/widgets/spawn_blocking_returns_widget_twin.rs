@@ -1,4 +1,4 @@
-// A pool job's result travels back from the pool thread, so it must be Send: not a widget.
+// A pool job's result crosses threads, so it must be Send: not a widget.
 use gtk::prelude::*;
 
 fn long_computation() -> String {

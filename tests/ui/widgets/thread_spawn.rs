@@ -1,4 +1,4 @@
-// A widget cannot move into std::thread::spawn: the thread's closure must be Send.
+// A widget cannot move into thread::spawn: the closure must be Send.
 
 fn long_computation() -> String {
     "42".to_string()

@@ -1,4 +1,4 @@
-// glib::timeout_add takes a Send callback, so the callback cannot capture a widget.
+// glib::timeout_add takes a Send callback: it cannot capture a widget.
 use std::time::Duration;
 
 fn count_seconds(label: gtk::Label) {

@@ -1,10 +1,10 @@
-// glib::timeout_add takes a Send callback, so the callback cannot capture a widget.
+// glib::timeout_add takes a Send callback: it cannot capture a widget.
 use std::time::Duration;
 
 fn count_seconds(label: gtk::Label) {
     let mut seconds = 0;
-    // Held weakly: when the label's window closes, the timer stops instead of keeping the
-    // label alive and ticking forever.
+    // Held weakly: when the label's window closes, the timer stops instead
+    // of keeping the label alive and ticking forever.
     let tick = glib::clone!(
         #[weak]
         label,

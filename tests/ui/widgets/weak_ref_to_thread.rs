@@ -1,4 +1,4 @@
-// A glib::WeakRef to a widget is no more Send than the widget, so it cannot go to a thread.
+// A WeakRef to a widget is no more Send than the widget: it stays home.
 use gtk::prelude::*;
 
 fn long_computation() -> String {

@@ -1,4 +1,4 @@
-// A worker job's result crosses back from the pool thread, so it cannot be a widget.
+// A worker job's result crosses back from the pool: it cannot be a widget.
 
 fn start(pool: &glib::ThreadPool) -> Result<(), glib::Error> {
     let job = worker::spawn(pool, |_reporter| {
