@@ -53,6 +53,7 @@ fn work_ticks(work: Duration) -> u128 {
     work.as_millis() / HEARTBEAT_INTERVAL.as_millis()
 }
 
+// ANCHOR: details
 /// What lesson 01 reports besides the common fields.
 #[derive(Serialize)]
 pub struct Details {
@@ -73,3 +74,4 @@ pub struct Details {
     /// Click me's label afterwards: the click was handled, late.
     click_label: String,
 }
+// ANCHOR_END: details
