@@ -1,6 +1,8 @@
 //! What a job tells the main loop: the Rust counterpart of the tutorials'
 //! `WorkerSignals`.
 
+use crate::panic::Panic;
+
 /// One event of a job, in the order they come: `Started`, any number of
 /// `Progress`, then either `Result` or `Error` (or neither, when cancelled),
 /// and `Finished` last, exactly once.
@@ -29,9 +31,9 @@ pub struct Progress {
 pub enum JobError<E> {
     /// The job returned this error.
     Failed(E),
-    /// The job panicked with this message: the analogue of the Qt worker's
-    /// traceback.
-    Panicked(String),
+    /// The job panicked: its message, and the pool thread's stack where it
+    /// happened (the Qt worker's traceback).
+    Panicked(Panic),
 }
 
 /// How a job ended.

@@ -2,9 +2,9 @@
 //! the job gets.
 
 use crate::events::{Ending, Event, JobError, Progress};
+use crate::panic;
 use crate::pool::{Scope, Unfinished};
 use crate::progress::ProgressSlot;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -111,11 +111,9 @@ fn run<T, E, F>(
     // anyway, so the pool thread lives on either way; catching it here is what
     // lets the main loop still hear an `Error` and a `Finished`, like for any
     // other failure, instead of silence.
-    let ending = match catch_unwind(AssertUnwindSafe(|| job(&reporter))) {
+    let ending = match panic::catch(|| job(&reporter)) {
         Err(panic) => {
-            send(Message::Error(JobError::Panicked(panic_message(
-                panic.as_ref(),
-            ))));
+            send(Message::Error(JobError::Panicked(panic)));
             Ending::Failed
         }
         Ok(_) if shared.is_cancelled() => Ending::Cancelled,
@@ -131,16 +129,6 @@ fn run<T, E, F>(
     send(Message::Finished(ending));
 }
 // ANCHOR_END: spawn
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "the job panicked with a value that is not a string".to_owned()
-    }
-}
 
 /// What a running job uses to talk to the main loop.
 pub struct Reporter {

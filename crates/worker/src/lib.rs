@@ -53,9 +53,11 @@
 
 mod events;
 mod job;
+mod panic;
 mod pool;
 mod progress;
 
 pub use events::{Ending, Event, JobError, Progress};
 pub use job::{Cancelled, Canceller, Job, Reporter, spawn};
+pub use panic::Panic;
 pub use pool::{JobPool, SpawnError};

@@ -99,26 +99,53 @@ fn a_panic_becomes_an_error_and_the_pool_lives_on() {
         panic!("index out of bounds")
     })
     .unwrap();
-    assert_eq!(
-        collect(job),
-        [
-            Event::Started,
-            Event::Error(JobError::Panicked("index out of bounds".to_owned())),
-            Event::Finished(Ending::Failed)
-        ]
-    );
+    let events = collect(job);
+    assert_eq!(events[0], Event::Started);
+    assert_eq!(panic_message(&events[1]), Some("index out of bounds"));
+    assert_eq!(events[2], Event::Finished(Ending::Failed));
+    assert_eq!(events.len(), 3);
     let formatted = worker::spawn(&pool, |_| -> Result<u8, String> {
         panic!("{} of {}", 3, 4)
     });
     let events = collect(formatted.unwrap());
-    assert_eq!(
-        events[1],
-        Event::Error(JobError::Panicked("3 of 4".to_owned()))
-    );
+    assert_eq!(panic_message(&events[1]), Some("3 of 4"));
     // The same single pool thread still runs jobs.
     let after =
         worker::spawn(&pool, |_| Ok::<_, String>("still here")).unwrap();
     assert!(collect(after).contains(&Event::Result("still here")));
+}
+
+/// The traceback: the pool thread's stack, taken where the job panicked.
+#[test]
+fn a_panic_carries_the_stack_of_the_pool_thread_where_it_happened() {
+    let pool = pool(1);
+    let job = worker::spawn(&pool, |_| -> Result<u8, String> {
+        parse_the_answer("forty-two")
+    })
+    .unwrap();
+    let events = collect(job);
+    let Event::Error(JobError::Panicked(panic)) = &events[1] else {
+        panic!("no panic reported: {events:?}");
+    };
+    assert!(panic.message.contains("InvalidDigit"), "{}", panic.message);
+    // The function that panicked is on the stack (debug builds name it).
+    assert!(
+        panic.backtrace.contains("parse_the_answer"),
+        "{}",
+        panic.backtrace
+    );
+}
+
+#[inline(never)]
+fn parse_the_answer(text: &str) -> Result<u8, String> {
+    Ok(text.parse::<u8>().unwrap())
+}
+
+fn panic_message<T, E>(event: &Event<T, E>) -> Option<&str> {
+    match event {
+        Event::Error(JobError::Panicked(panic)) => Some(&panic.message),
+        _ => None,
+    }
 }
 
 #[test]
