@@ -157,7 +157,8 @@ fn hold_a_borrow_across_a_click() {
         message,
         move |_| *message.borrow_mut() = "OH NO".into()
     ));
-    let shown = message.borrow(); // held across something that runs other handlers
+    // Held across something that runs other handlers:
+    let shown = message.borrow();
     question.emit_clicked();
     drop(shown);
     println!("the application lives on");

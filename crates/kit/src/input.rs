@@ -12,8 +12,9 @@ use crate::pilot::ScenarioError;
 use gdk4_x11::X11Surface;
 use gtk::prelude::*;
 use lesson_report::{Click, InputPath, InputStats};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use xdriver::Driver;
 
@@ -23,7 +24,7 @@ const HOVER: Duration = xdriver::HOVER;
 
 /// One click: sent, dispatched by GTK, handler done.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Sent {
+pub(crate) struct Clicked {
     pub(crate) sent: Instant,
     pub(crate) dispatched: Instant,
     pub(crate) handled: Instant,
@@ -32,10 +33,113 @@ pub(crate) struct Sent {
 pub(crate) struct Hand {
     window: gtk::ApplicationWindow,
     driver: Option<Driver>,
-    /// When GTK last dispatched a button or key release to the window.
-    released: Rc<Cell<Option<Instant>>>,
-    clicks: RefCell<Vec<Sent>>,
+    buttons: Rc<Buttons>,
+    clicks: RefCell<Vec<Clicked>>,
 }
+
+/// The clicks on their way through each button the autopilot pressed. A
+/// click is *waiting* from the moment it is sent until GTK dispatches its
+/// release to the button, then *running* until the button's `clicked`
+/// handlers have returned. A handler may run a nested main loop in which the
+/// same button is clicked again (lesson 02): running clicks form a stack, and
+/// the end of an emission belongs to the innermost one.
+#[derive(Default)]
+struct Buttons(RefCell<Vec<Track>>);
+
+struct Track {
+    button: glib::WeakRef<gtk::Button>,
+    waiting: Vec<Waiting>,
+    running: Vec<(Instant, Ended)>,
+}
+
+/// A click expected on a button. Its `sent` is set right before the click
+/// is made, possibly on another thread (`press_later`): a click not sent yet
+/// cannot be the one GTK dispatches, and of those sent, the oldest is.
+struct Waiting {
+    sent: Sent,
+    ended: Ended,
+}
+
+/// When a click was made, once it is: shared with the thread that makes it.
+pub(crate) type Sent = Arc<OnceLock<Instant>>;
+
+/// Where a click's dispatch and end are told, or why it never came.
+type Ended = async_channel::Sender<Result<(Instant, Instant), String>>;
+
+impl Buttons {
+    /// Follows `button`'s clicks from now on, and expects one more, made at
+    /// the instant `sent` will hold.
+    fn expect(
+        self: &Rc<Self>,
+        button: &gtk::Button,
+        sent: Sent,
+    ) -> (Ended, ClickEnd) {
+        let (ended, end) = async_channel::bounded(1);
+        let mut tracks = self.0.borrow_mut();
+        let known = tracks
+            .iter()
+            .position(|t| t.button.upgrade().as_ref() == Some(button));
+        let index = known.unwrap_or_else(|| {
+            self.follow(button);
+            tracks.push(Track {
+                button: button.downgrade(),
+                waiting: Vec::new(),
+                running: Vec::new(),
+            });
+            tracks.len() - 1
+        });
+        tracks[index].waiting.push(Waiting { sent, ended: ended.clone() });
+        (ended, end)
+    }
+
+    fn follow(self: &Rc<Self>, button: &gtk::Button) {
+        let handler = glib::RustClosure::new_local(glib::clone!(
+            #[weak(rename_to = buttons)]
+            self,
+            #[upgrade_or]
+            None,
+            move |values| {
+                let button = values[0].get::<gtk::Button>().ok()?;
+                buttons.finished(&button);
+                None
+            }
+        ));
+        button.connect_closure("clicked", true, handler);
+    }
+
+    /// GTK dispatched a click to `button`: the oldest click sent runs.
+    fn dispatched(&self, button: &gtk::Button, at: Instant) {
+        let mut tracks = self.0.borrow_mut();
+        let Some(track) = tracks
+            .iter_mut()
+            .find(|t| t.button.upgrade().as_ref() == Some(button))
+        else {
+            return;
+        };
+        let oldest = (0..track.waiting.len())
+            .filter_map(|i| track.waiting[i].sent.get().map(|sent| (*sent, i)))
+            .min();
+        if let Some((_, i)) = oldest {
+            let Waiting { ended, .. } = track.waiting.remove(i);
+            track.running.push((at, ended));
+        }
+    }
+
+    /// `button`'s handlers returned: the innermost running click is done.
+    fn finished(&self, button: &gtk::Button) {
+        let now = Instant::now();
+        let mut tracks = self.0.borrow_mut();
+        let track = tracks
+            .iter_mut()
+            .find(|t| t.button.upgrade().as_ref() == Some(button));
+        if let Some((dispatched, ended)) = track.and_then(|t| t.running.pop()) {
+            let _ = ended.try_send(Ok((dispatched, now)));
+        }
+    }
+}
+
+/// When a click was dispatched, and when its handlers had returned.
+type ClickEnd = async_channel::Receiver<Result<(Instant, Instant), String>>;
 
 /// Where a real click on a widget goes: the X window and the point in it.
 #[derive(Debug, Clone, Copy)]
@@ -57,18 +161,24 @@ impl Hand {
                 })
                 .ok()
         });
-        let released: Rc<Cell<Option<Instant>>> = Rc::default();
+        let buttons: Rc<Buttons> = Rc::default();
         // Capture phase: the window sees every event before any widget handles
-        // it.
+        // it, so a release is noted before the button's handlers run.
         let watch = gtk::EventControllerLegacy::new();
         watch.set_propagation_phase(gtk::PropagationPhase::Capture);
         watch.connect_event(glib::clone!(
-            #[strong]
-            released,
+            #[weak]
+            buttons,
+            #[weak]
+            window,
+            #[upgrade_or]
+            glib::Propagation::Proceed,
             move |_, event| {
-                let kind = event.event_type();
-                if matches!(kind, gdk4_x11::gdk::EventType::ButtonRelease) {
-                    released.set(Some(Instant::now()));
+                let release = gdk4_x11::gdk::EventType::ButtonRelease;
+                if event.event_type() == release
+                    && let Some(button) = button_at(&window, event)
+                {
+                    buttons.dispatched(&button, Instant::now());
                 }
                 glib::Propagation::Proceed
             }
@@ -77,7 +187,7 @@ impl Hand {
         Self {
             window: window.clone(),
             driver,
-            released,
+            buttons,
             clicks: RefCell::default(),
         }
     }
@@ -90,9 +200,8 @@ impl Hand {
     pub(crate) async fn press(
         &self,
         button: &gtk::Button,
-    ) -> Result<Sent, ScenarioError> {
+    ) -> Result<Clicked, ScenarioError> {
         refuse_greyed_out(button)?;
-        let handled = after_clicked(button);
         let sent = match &self.driver {
             Some(driver) => {
                 let target = self.target(button)?;
@@ -100,13 +209,15 @@ impl Hand {
                     .move_to(target.xid, target.x, target.y)
                     .map_err(x_error)?;
                 hovered(button).await;
-                driver.press_and_release().map_err(x_error)?
+                let sent = Sent::default();
+                let (_, end) = self.buttons.expect(button, sent.clone());
+                let _ = sent.set(Instant::now());
+                driver.press_and_release().map_err(x_error)?;
+                (sent, end)
             }
-            None => emit(button),
+            None => self.emit(button),
         };
-        let handled =
-            handled.recv().await.map_err(|_| "the button went away")?;
-        Ok(self.note(sent, handled))
+        self.finish(sent.0, sent.1).await
     }
 
     /// Clicks `button` from another thread after `delay`, so the click happens
@@ -118,50 +229,84 @@ impl Hand {
         button: &gtk::Button,
         delay: Duration,
     ) -> Result<
-        impl Future<Output = Result<Sent, ScenarioError>> + use<'_>,
+        impl Future<Output = Result<Clicked, ScenarioError>> + use<'_>,
         ScenarioError,
     > {
         refuse_greyed_out(button)?;
-        let handled = after_clicked(button);
-        let (sent_tx, sent_rx) = async_channel::bounded(1);
+        let sent = Sent::default();
+        let (ended, end) = self.buttons.expect(button, sent.clone());
         match &self.driver {
             Some(_) => {
                 let target = self.target(button)?;
+                let sent = sent.clone();
                 std::thread::spawn(move || {
                     #[expect(
                         clippy::disallowed_methods,
                         reason = "the autopilot's hand's thread"
                     )]
                     std::thread::sleep(delay);
-                    let sent = Driver::connect().and_then(|d| {
-                        d.click_now(target.xid, target.x, target.y)
+                    let click = Driver::connect().and_then(|driver| {
+                        let _ = sent.set(Instant::now());
+                        driver.click_now(target.xid, target.x, target.y)
                     });
-                    let _ =
-                        sent_tx.send_blocking(sent.map_err(|e| e.to_string()));
+                    if let Err(e) = click {
+                        let _ = ended.try_send(Err(format!("X input: {e}")));
+                    }
                 });
             }
             None => {
-                glib::timeout_add_local_once(
-                    delay,
-                    glib::clone!(
-                        #[strong]
-                        button,
-                        move || {
-                            let _ = sent_tx.try_send(Ok(emit(&button)));
-                        }
-                    ),
-                );
+                drop(ended);
+                let sent = sent.clone();
+                let buttons = self.buttons.clone();
+                let button = button.clone();
+                glib::timeout_add_local_once(delay, move || {
+                    let _ = sent.set(Instant::now());
+                    buttons.dispatched(&button, Instant::now());
+                    button.emit_clicked();
+                });
             }
         }
-        Ok(async move {
-            let sent = sent_rx
-                .recv()
-                .await
-                .map_err(|_| "the click was never sent")??;
-            let handled =
-                handled.recv().await.map_err(|_| "the button went away")?;
-            Ok(self.note(sent, handled))
-        })
+        Ok(async move { self.finish(sent, end).await })
+    }
+
+    /// Waits for a click's handlers to return, and notes the click.
+    async fn finish(
+        &self,
+        sent: Sent,
+        end: ClickEnd,
+    ) -> Result<Clicked, ScenarioError> {
+        let ended = end.recv().await;
+        let (dispatched, handled) =
+            ended.map_err(|_| "the click's button went away")??;
+        let sent =
+            *sent.get().ok_or("a click was handled before it was sent")?;
+        let click = Clicked { sent, dispatched: dispatched.max(sent), handled };
+        self.clicks.borrow_mut().push(click);
+        Ok(click)
+    }
+
+    /// The fallback click: `emit_clicked`, from a main-loop source of its own
+    /// as a real click would arrive, never from inside the scenario's future.
+    /// (A handler that re-enters the main loop, as lesson 02's does, would
+    /// otherwise poll futures from inside a future's poll, and glib refuses
+    /// that by aborting.)
+    fn emit(&self, button: &gtk::Button) -> (Sent, ClickEnd) {
+        let sent = Sent::default();
+        let (_, end) = self.buttons.expect(button, sent.clone());
+        let _ = sent.set(Instant::now());
+        let buttons = self.buttons.clone();
+        glib::timeout_add_local_once(
+            Duration::ZERO,
+            glib::clone!(
+                #[strong]
+                button,
+                move || {
+                    buttons.dispatched(&button, Instant::now());
+                    button.emit_clicked();
+                }
+            ),
+        );
+        (sent, end)
     }
 
     /// Closes the window as a person does, through the window manager's close
@@ -191,16 +336,6 @@ impl Hand {
             })
             .collect();
         InputStats::from_clicks(self.path(), &clicks)
-    }
-
-    fn note(&self, sent: Instant, handled: Instant) -> Sent {
-        let dispatched = match (self.driver.is_some(), self.released.get()) {
-            (true, Some(released)) if released >= sent => released,
-            _ => sent,
-        };
-        let click = Sent { sent, dispatched, handled };
-        self.clicks.borrow_mut().push(click);
-        click
     }
 
     fn xid(&self) -> Option<xdriver::Window> {
@@ -266,30 +401,6 @@ fn refuse_greyed_out(button: &gtk::Button) -> Result<(), ScenarioError> {
     }
 }
 
-/// A channel that hears once, when `button`'s `clicked` handlers have all
-/// returned.
-fn after_clicked(button: &gtk::Button) -> async_channel::Receiver<Instant> {
-    let (done, handled) = async_channel::bounded(1);
-    let id: Rc<Cell<Option<glib::SignalHandlerId>>> = Rc::default();
-    let handler = glib::RustClosure::new_local(glib::clone!(
-        #[strong]
-        id,
-        #[weak]
-        button,
-        #[upgrade_or]
-        None,
-        move |_| {
-            let _ = done.try_send(Instant::now());
-            if let Some(id) = id.take() {
-                button.disconnect(id);
-            }
-            None
-        }
-    ));
-    id.set(Some(button.connect_closure("clicked", true, handler)));
-    handled
-}
-
 /// Waits, for `HOVER` at most, until GTK shows the pointer over `button`.
 async fn hovered(button: &gtk::Button) {
     if button.state_flags().contains(gtk::StateFlags::PRELIGHT) {
@@ -305,21 +416,16 @@ async fn hovered(button: &gtk::Button) {
     button.disconnect(id);
 }
 
-/// The fallback click: `emit_clicked`, from a main-loop source of its own as a
-/// real click would arrive, never from inside the scenario's future. (A handler
-/// that re-enters the main loop, as lesson 02's does, would otherwise poll
-/// futures from inside a future's poll, and glib refuses that by aborting.)
-fn emit(button: &gtk::Button) -> Instant {
-    let sent = Instant::now();
-    glib::timeout_add_local_once(
-        Duration::ZERO,
-        glib::clone!(
-            #[strong]
-            button,
-            move || button.emit_clicked()
-        ),
-    );
-    sent
+/// The button under a pointer event on `window`, if there is one.
+fn button_at(
+    window: &gtk::ApplicationWindow,
+    event: &gdk4_x11::gdk::Event,
+) -> Option<gtk::Button> {
+    let (x, y) = event.position()?;
+    // Event positions are the surface's; widgets' are less its transform.
+    let (dx, dy) = window.surface_transform();
+    let picked = window.pick(x - dx, y - dy, gtk::PickFlags::DEFAULT)?;
+    picked.ancestor(gtk::Button::static_type())?.downcast().ok()
 }
 
 fn x_error(error: xdriver::Error) -> ScenarioError {

@@ -5,7 +5,7 @@
 
 use crate::frames::FrameProbe;
 use crate::heartbeat::HeartbeatProbe;
-use crate::input::{Hand, Sent};
+use crate::input::{Clicked, Hand};
 use crate::screenshot;
 use gtk::prelude::*;
 use lesson_report::{FrameStats, HeartbeatStats, InputStats};
@@ -64,8 +64,8 @@ impl Pressed {
     }
 }
 
-impl From<Sent> for Pressed {
-    fn from(sent: Sent) -> Self {
+impl From<Clicked> for Pressed {
+    fn from(sent: Clicked) -> Self {
         Self {
             sent: sent.sent,
             dispatched: sent.dispatched,
