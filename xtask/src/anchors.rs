@@ -1,21 +1,17 @@
 //! The book's `{{#include}}` and `{{#rustdoc_include}}` links, checked against the files they
 //! point at. mdBook renders a missing anchor or an out-of-range line span as an empty (or short)
 //! code block and carries on; a lesson refactor that drops an `ANCHOR:` line would leave the book
-//! quietly showing nothing. This check makes that a build failure.
-//!
-//! Parsing mirrors mdBook's own (its link regex and `parse_include_path`), so that what is
-//! checked here is what mdBook will include.
+//! quietly showing nothing. This check makes that a build failure. Parsing mirrors mdBook 0.5's
+//! own (its link regex and `parse_include_path`).
 
-use crate::cmd;
-use crate::figures;
-use std::fmt;
+use crate::book::Problem;
+use crate::{cmd, figures};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// One include link in a markdown file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Include {
-    /// 1-based line of the markdown file on which the link starts.
     pub line: usize,
     /// The link as written, for messages.
     pub link: String,
@@ -24,90 +20,34 @@ pub struct Include {
     pub select: Select,
 }
 
-/// Which part of the file a link includes.
+/// Which part of the file a link includes; lines are 0-based, the end exclusive or open.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Select {
     All,
     Anchor(String),
-    /// 0-based, end exclusive; `None` runs to the end of the file.
-    Lines {
-        start: usize,
-        end: Option<usize>,
-    },
+    Lines(usize, Option<usize>),
 }
 
-/// A broken link: where it is and what is wrong with it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub file: PathBuf,
-    pub line: usize,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", cmd::shown(&self.file), self.line, self.message)
-    }
-}
+/// mdBook's link pattern (mdbook-driver's `find_links`). Its first branch, an escaped link
+/// (`\{{#...}}`), is greedy: it runs to the last `}}` on the line, so a link after an escaped one
+/// on the same line is not expanded either.
+const LINK: &str = r"(?x)\\\{\{\#.*\}\} | \{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}";
 
 /// Every include link in `text`, in order.
 pub fn find_includes(text: &str) -> Vec<Include> {
-    let mut found = Vec::new();
-    let mut pos = 0;
-    while let Some(offset) = text[pos..].find("{{") {
-        let at = pos + offset;
-        if let Some(end) = escaped_end(text, at) {
-            pos = end;
-            continue;
-        }
-        let Some((len, kind, target)) = parse_link(&text[at..]) else {
-            pos = at + 2;
-            continue;
-        };
-        pos = at + len;
-        if kind == "include" || kind == "rustdoc_include" {
-            let (path, select) = split_target(target);
-            found.push(Include {
-                line: text[..at].matches('\n').count() + 1,
-                link: text[at..pos].to_string(),
-                path: path.to_string(),
-                select,
-            });
-        }
-    }
-    found
-}
-
-/// Where an escaped link (`\{{#...}}`) ends, if the `{{` at `at` starts one. mdBook's pattern
-/// for it, `\\\{\{#.*\}\}`, is greedy: it runs to the last `}}` on the line, so any link after
-/// an escaped one on the same line is not expanded either.
-fn escaped_end(text: &str, at: usize) -> Option<usize> {
-    if !text[..at].ends_with('\\') || !text[at + 2..].starts_with('#') {
-        return None;
-    }
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let close = text[at + 3..line_end].rfind("}}")?;
-    Some(at + 3 + close + 2)
-}
-
-/// A link `{{ #kind target... }}` at the start of `s`: its length, its kind and the first word
-/// of its arguments (mdBook ignores the rest).
-fn parse_link(s: &str) -> Option<(usize, &str, &str)> {
-    let after_hash = s.strip_prefix("{{")?.trim_start().strip_prefix('#')?;
-    let kind_len = after_hash
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(after_hash.len());
-    let (kind, rest) = after_hash.split_at(kind_len);
-    if kind.is_empty() || !rest.starts_with(char::is_whitespace) {
-        return None;
-    }
-    let close = rest.find('}')?;
-    if !rest[close..].starts_with("}}") {
-        return None;
-    }
-    let target = rest[..close].split_whitespace().next()?;
-    let len = s.len() - rest[close + 2..].len();
-    Some((len, kind, target))
+    let link = regex_lite::Regex::new(LINK).expect("mdBook's pattern is valid");
+    let include = |found: regex_lite::Captures<'_>| {
+        let (whole, kind) = (found.get(0)?, found.get(1)?.as_str());
+        // mdBook reads the first word as the target and ignores the rest.
+        let (path, select) = split_target(found.get(2)?.as_str().split_whitespace().next()?);
+        (kind == "include" || kind == "rustdoc_include").then(|| Include {
+            line: text[..whole.start()].matches('\n').count() + 1,
+            link: whole.as_str().to_string(),
+            path: path.to_string(),
+            select,
+        })
+    };
+    link.captures_iter(text).filter_map(include).collect()
 }
 
 /// `path`, `path:anchor`, `path:N`, `path:N:M`, `path:N:` or `path::M`, read as mdBook reads it.
@@ -121,12 +61,11 @@ fn split_target(target: &str) -> (&str, Select) {
         Err(_) => return (path, Select::Anchor(first.to_string())),
     };
     // An end that is present but not a number leaves the range open, as in mdBook.
-    let end = parts.next().map(str::parse::<usize>);
-    let select = match (start, end) {
-        (Some(start), Some(Ok(end))) => Select::Lines { start, end: Some(end) },
-        (Some(start), Some(Err(_))) => Select::Lines { start, end: None },
-        (Some(start), None) => Select::Lines { start, end: Some(start + 1) },
-        (None, Some(Ok(end))) => Select::Lines { start: 0, end: Some(end) },
+    let select = match (start, parts.next().map(str::parse::<usize>)) {
+        (Some(start), Some(Ok(end))) => Select::Lines(start, Some(end)),
+        (Some(start), Some(Err(_))) => Select::Lines(start, None),
+        (Some(start), None) => Select::Lines(start, Some(start + 1)),
+        (None, Some(Ok(end))) => Select::Lines(0, Some(end)),
         (None, None | Some(Err(_))) => Select::All,
     };
     (path, select)
@@ -137,55 +76,45 @@ pub fn check_content(select: &Select, content: &str) -> Option<String> {
     if content.trim().is_empty() {
         return Some("the included file is empty".into());
     }
-    match select {
-        Select::All => None,
-        Select::Anchor(name) => check_anchor(name, content),
-        Select::Lines { start, end } => {
-            let count = content.lines().count();
-            match *end {
-                Some(end) if end <= *start => Some("the line range is empty".into()),
-                Some(end) if end > count => Some(format!(
-                    "the line range ends at line {end}, past the file's end (it has {count} lines)"
-                )),
-                None if *start >= count => Some(format!(
-                    "the line range starts at line {}, past the file's end (it has {count} lines)",
-                    start + 1
-                )),
-                _ => None,
-            }
+    match (included(select, content), select) {
+        (Err(e), _) => Some(e),
+        (Ok(lines), Select::Anchor(name)) if lines.iter().all(|(_, l)| l.trim().is_empty()) => {
+            Some(format!("anchor `{name}` encloses no non-blank line"))
         }
+        _ => None,
     }
 }
 
-/// The anchored region as mdBook cuts it: the lines after `ANCHOR: name` up to `ANCHOR_END:
-/// name`, leaving out the marker lines of other anchors nested in it.
-fn check_anchor(name: &str, content: &str) -> Option<String> {
-    let mut started = false;
-    let mut ended = false;
-    let mut shown = Vec::new();
-    for line in content.lines() {
-        if !started {
-            started = marker(line, "ANCHOR:") == Some(name);
-            continue;
+/// The lines a reader sees, with their 1-based numbers in the file, cut as mdBook cuts them: a
+/// whole file or a line range as it is, an anchor's region without the marker lines of other
+/// anchors nested in it.
+pub fn included<'a>(select: &Select, content: &'a str) -> Result<Vec<(usize, &'a str)>, String> {
+    let (mut lines, count) = ((1..).zip(content.lines()), content.lines().count());
+    let past = |what, line| {
+        format!("the line range {what} at line {line}, past the file's end (it has {count} lines)")
+    };
+    match select {
+        Select::All => Ok(lines.collect()),
+        Select::Lines(start, Some(end)) if end <= start => Err("the line range is empty".into()),
+        Select::Lines(_, Some(end)) if *end > count => Err(past("ends", *end)),
+        Select::Lines(start, None) if *start >= count => Err(past("starts", start + 1)),
+        Select::Lines(start, end) => {
+            Ok(lines.skip(*start).take(end.unwrap_or(count) - start).collect())
         }
-        match marker(line, "ANCHOR_END:") {
-            Some(end) if end == name => {
-                ended = true;
-                break;
+        Select::Anchor(name) => {
+            if !lines.any(|(_, line)| marker(line, "ANCHOR:") == Some(name)) {
+                return Err(format!("no `ANCHOR: {name}` line in the included file"));
             }
-            Some(_) => {}
-            None if marker(line, "ANCHOR:").is_none() => shown.push(line),
-            None => {}
+            let mut shown = Vec::new();
+            for (number, line) in lines {
+                match marker(line, "ANCHOR_END:") {
+                    Some(end) if end == name => return Ok(shown),
+                    None if marker(line, "ANCHOR:").is_none() => shown.push((number, line)),
+                    _ => {}
+                }
+            }
+            Err(format!("no `ANCHOR_END: {name}` line after `ANCHOR: {name}`"))
         }
-    }
-    if !started {
-        Some(format!("no `ANCHOR: {name}` line in the included file"))
-    } else if !ended {
-        Some(format!("no `ANCHOR_END: {name}` line after `ANCHOR: {name}`"))
-    } else if shown.iter().all(|line| line.trim().is_empty()) {
-        Some(format!("anchor `{name}` encloses no non-blank line"))
-    } else {
-        None
     }
 }
 
@@ -194,51 +123,37 @@ fn check_anchor(name: &str, content: &str) -> Option<String> {
 fn marker<'a>(line: &'a str, tag: &str) -> Option<&'a str> {
     line.match_indices(tag).find_map(|(at, _)| {
         let rest = line[at + tag.len()..].trim_start();
-        let len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(rest.len());
+        let len =
+            rest.find(|c: char| !(c.is_alphanumeric() || "_-".contains(c))).unwrap_or(rest.len());
         (len > 0).then(|| &rest[..len])
     })
 }
 
-/// Problems with the links in one markdown file, whose text is `text`.
+/// Problems with the includes of one markdown file, whose text is `text`.
 pub fn check_markdown(md: &Path, text: &str) -> Vec<Problem> {
-    let dir = md.parent().unwrap_or(Path::new(""));
     let mut problems = Vec::new();
     for include in find_includes(text) {
-        let target = normalize(&dir.join(&include.path));
+        let target = target(md, &include);
         let message = match std::fs::read_to_string(&target) {
             Ok(content) => check_content(&include.select, &content),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Some(figures::missing(&target)),
             Err(e) => Some(format!("cannot read {}: {e}", cmd::shown(&target))),
         };
-        if let Some(message) = message {
-            let message = format!("{}: {message}", include.link);
-            problems.push(Problem { file: md.to_path_buf(), line: include.line, message });
-        }
+        let message = message.map(|message| format!("{}: {message}", include.link));
+        problems.extend(message.map(|message| Problem {
+            file: md.into(),
+            line: include.line,
+            message,
+        }));
     }
     problems
 }
 
-/// Problems with the links in every `*.md` under `src`, file by file in a stable order.
-pub fn check_dir(src: &Path) -> io::Result<Vec<Problem>> {
-    let mut files = Vec::new();
-    markdown_files(src, &mut files)?;
-    files.sort();
-    let mut problems = Vec::new();
-    for md in files {
-        let text = std::fs::read_to_string(&md)?;
-        problems.extend(check_markdown(&md, &text));
-    }
-    Ok(problems)
-}
-
 /// Every `*.md` below `dir`, recursively, in the order the directory lists them.
-pub(crate) fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+pub fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
+        let path = entry?.path();
+        if path.is_dir() {
             markdown_files(&path, out)?;
         } else if path.extension().is_some_and(|ext| ext == "md") {
             out.push(path);
@@ -247,10 +162,11 @@ pub(crate) fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<(
     Ok(())
 }
 
-/// `book/src/../../lessons/x.rs` as `lessons/x.rs`, so messages name the file plainly.
-fn normalize(path: &Path) -> PathBuf {
+/// The file an include in `md` points at, as `lessons/x.rs` rather than
+/// `book/src/../../lessons/x.rs`, so that messages name it plainly.
+pub fn target(md: &Path, include: &Include) -> PathBuf {
     let mut out = PathBuf::new();
-    for component in path.components() {
+    for component in md.parent().unwrap_or(Path::new("")).join(&include.path).components() {
         match component {
             Component::CurDir => {}
             Component::ParentDir
@@ -285,7 +201,7 @@ mod tests {
             vec![
                 (4, "../a.rs".into(), anchor("work")),
                 (6, "b.rs".into(), Select::All),
-                (6, "c.rs".into(), Select::Lines { start: 2, end: Some(5) }),
+                (6, "c.rs".into(), Select::Lines(2, Some(5))),
             ]
         );
         assert_eq!(find_includes(text)[0].link, "{{#include ../a.rs:work}}");
@@ -314,7 +230,7 @@ mod tests {
     #[test]
     fn reads_ranges_like_mdbook() {
         let select = |target: &str| split_target(target).1;
-        let lines = |start, end| Select::Lines { start, end };
+        let lines = |start, end| Select::Lines(start, end);
         assert_eq!(split_target("x.rs"), ("x.rs", Select::All));
         assert_eq!(select("x.rs:"), Select::All);
         assert_eq!(select("x.rs::"), Select::All);
@@ -356,7 +272,7 @@ mod tests {
     #[test]
     fn ranges_must_lie_inside_the_file() {
         let file = "1\n2\n3\n";
-        let lines = |start, end| Select::Lines { start, end };
+        let lines = |start, end| Select::Lines(start, end);
         assert_eq!(check_content(&lines(0, Some(3)), file), None);
         assert_eq!(check_content(&lines(2, None), file), None);
         assert!(check_content(&lines(1, Some(4)), file).unwrap().contains("it has 3 lines"));
@@ -411,7 +327,11 @@ mod tests {
              {{#include ../missing.rs}} {{#rustdoc_include ../../code/empty.rs}}\n",
         );
 
-        let problems = check_dir(&dir.0.join("src")).unwrap();
+        let mut files = Vec::new();
+        markdown_files(&dir.0.join("src"), &mut files).unwrap();
+        files.sort();
+        let read = |md: &PathBuf| check_markdown(md, &std::fs::read_to_string(md).unwrap());
+        let problems: Vec<Problem> = files.iter().flat_map(read).collect();
         let chapter = dir.0.join("src/part/chapter.md");
         let found: Vec<(&Path, usize, &str)> =
             problems.iter().map(|p| (p.file.as_path(), p.line, p.message.as_str())).collect();
@@ -433,11 +353,11 @@ mod tests {
     }
 
     #[test]
-    fn normalizes_parent_components() {
-        assert_eq!(
-            normalize(Path::new("/a/book/src/../../lessons/x.rs")),
-            Path::new("/a/lessons/x.rs")
-        );
-        assert_eq!(normalize(Path::new("../x/./y")), Path::new("../x/y"));
+    fn targets_are_named_plainly() {
+        let include = |path: &str| find_includes(&format!("{{{{#include {path}}}}}")).remove(0);
+        let md = Path::new("/a/book/src/chapter.md");
+        assert_eq!(target(md, &include("../../lessons/x.rs")), Path::new("/a/lessons/x.rs"));
+        let relative = Path::new("../book/c.md");
+        assert_eq!(target(relative, &include("../x/./y")), Path::new("../x/y"));
     }
 }

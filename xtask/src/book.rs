@@ -1,129 +1,126 @@
-//! `cargo xtask book`: checks the book's sources, builds it with mdBook 0.5 and opens the result
-//! in a browser, in this order, reporting every problem before failing:
-//!
-//! 1. every `{{#include}}` resolves to an existing, non-empty anchor ([`anchors`]): mdBook itself
-//!    would render a silently empty block;
-//! 2. every image points at a file ([`markdown`]);
-//! 3. no ```rust block holds pasted code: the book's Rust is all included from compiled sources;
-//! 4. every internal link lands on a listed chapter and, with a `#fragment`, on a heading;
-//! 5. mdBook builds the book into `book/build/`;
-//! 6. headless Chromium opens the index and lesson 01 from a loopback server without a console
-//!    error or a failed request, and saves screenshots in `book/build/screenshots/`
-//!    ([`browser`]).
+//! `cargo xtask book`, reporting every problem before failing: the lesson list's agreement
+//! ([`lessons::check`]), the includes ([`anchors`]), no pasted Rust, the listing rules
+//! ([`listings`]); then mdBook builds the book into `book/build/`, lychee checks its links,
+//! fragments and images ([`lychee`]), and the browser test (xtask/browser) its pages.
 
-mod browser;
+mod listings;
+mod lychee;
 mod markdown;
-mod serve;
 
-use crate::anchors::{self, Problem};
 use crate::cmd::{self, Failure, Result};
-use crate::version;
+use crate::{anchors, lessons, setup};
+use std::fmt;
 use std::path::PathBuf;
+use std::process::Stdio;
+
+/// Something wrong at a place in a file; line 0 is the file as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}", cmd::shown(&self.file), self.message),
+            line => write!(f, "{}:{line}: {}", cmd::shown(&self.file), self.message),
+        }
+    }
+}
+
+/// The word the browser test searches for: the first result must be a lesson chapter.
+const SEARCH: &str = "ThreadPool";
 
 pub fn book() -> Result {
     let root = cmd::root();
-    if !root.join("book/book.toml").is_file() {
-        return Err(Failure::new("book/book.toml not found: there is no book to build"));
-    }
-    let mdbook = ensure_mdbook()?;
-    let src = root.join("book/src");
-    let unreadable =
-        |e: std::io::Error| Failure::new(format!("cannot read {}: {e}", cmd::shown(&src)));
+    let (src, build) = (root.join("book/src"), root.join("book/build"));
+    setup::setup()?;
+    let lessons = lessons::discover()?;
+    let summary = src.join("SUMMARY.md");
+    let summary =
+        markdown::summary(&std::fs::read_to_string(&summary).map_err(cmd::io("read", &summary))?);
     let mut tally = Tally::default();
 
-    cmd::step("book: checking the includes in book/src");
-    tally.report("broken include", anchors::check_dir(&src).map_err(unreadable)?);
-    let chapters = markdown::Book::load(&src).map_err(unreadable)?;
-    cmd::step("book: checking the images in book/src");
-    tally.report("missing image", chapters.check_images());
-    cmd::step("book: checking that every ```rust block only includes compiled code");
-    tally.report("pasted-code block", chapters.check_pasted_code());
-    cmd::step("book: checking the internal links in book/src");
-    tally.report("broken link", chapters.check_links());
+    cmd::step("book: checking the README, SUMMARY.md and the figures against the lesson list");
+    let chapters: Vec<(usize, String)> =
+        summary.iter().map(|l| (l.line, l.chapter.clone())).collect();
+    tally.report("lesson-list problem", lessons::check(&root, &lessons, &chapters));
+    cmd::step("book: checking the includes, the listings and the ```rust blocks in book/src");
+    let mut files = Vec::new();
+    anchors::markdown_files(&src, &mut files).map_err(cmd::io("list", &src))?;
+    files.sort();
+    for md in files {
+        let text = std::fs::read_to_string(&md).map_err(cmd::io("read", &md))?;
+        tally.report("broken include", anchors::check_markdown(&md, &text));
+        tally.report("pasted-code block", markdown::check_pasted_code(&md, &text));
+        tally.report_kinds(listings::check(&md, &text));
+    }
 
     cmd::step("book: building it with mdBook");
-    match cmd::run(cmd::command(mdbook).args(["build", "book"])) {
-        Ok(()) => {
-            cmd::step("book: opening the built book in headless Chromium");
-            let problems = browser::check(&root.join("book/build"));
-            for problem in &problems {
-                eprintln!("{problem}");
-            }
-            tally.count("browser problem", problems.len());
-        }
-        Err(failure) => {
-            eprintln!("{}", failure.message.unwrap_or_default());
-            eprintln!("(not opened in Chromium: the book did not build)");
-            tally.count("failed build", 1);
-        }
+    if let Err(failure) = cmd::run(cmd::command(setup::MDBOOK.ensure()?).args(["build", "book"])) {
+        eprintln!(
+            "{}\n(lychee and the browser test did not run)",
+            failure.message.unwrap_or_default()
+        );
+        tally.count("failed build", 1);
+        return tally.verdict();
     }
+    cmd::step("book: checking links, fragments and images with lychee");
+    tally.report_kinds(lychee::check(&setup::LYCHEE.ensure()?, &build, &src)?);
+
+    cmd::step("book: testing the pages in headless Chromium (xtask/browser)");
+    let mut browser = cmd::cargo();
+    browser.args(["run", "--quiet", "-p", "xtask-browser", "--", "--site"]).arg(&build);
+    browser.arg("--shots").arg(build.join("screenshots")).args(["--search", SEARCH]);
+    let page = |chapter: &str| format!("{}.html", chapter.trim_end_matches(".md"));
+    let chapters =
+        summary.iter().map(|l| ["--chapter".into(), format!("{}={}", page(&l.chapter), l.title)]);
+    browser.args(chapters.flatten());
+    browser.args(lessons.iter().flat_map(|lesson| ["--lesson".into(), page(&lesson.package)]));
+    let out = cmd::capture(browser.stderr(Stdio::inherit()))?;
+    let problems = String::from_utf8_lossy(&out.stdout);
+    eprint!("{problems}");
+    // Failing without naming a problem, it failed to run at all (and said why on stderr).
+    let failed = !out.status.success() && problems.is_empty();
+    tally.count("browser problem", problems.lines().count() + usize::from(failed));
     tally.verdict()
 }
 
 /// The problems found so far, by kind, for the final message.
 #[derive(Default)]
-struct Tally(Vec<(&'static str, usize)>);
+struct Tally(std::collections::BTreeMap<&'static str, usize>);
 
 impl Tally {
     fn report(&mut self, kind: &'static str, problems: Vec<Problem>) {
-        for problem in &problems {
+        self.report_kinds(problems.into_iter().map(|problem| (kind, problem)).collect());
+    }
+
+    fn report_kinds(&mut self, problems: Vec<(&'static str, Problem)>) {
+        for (kind, problem) in problems {
             eprintln!("{problem}");
+            self.count(kind, 1);
         }
-        self.count(kind, problems.len());
     }
 
     fn count(&mut self, kind: &'static str, n: usize) {
-        if n > 0 {
-            self.0.push((kind, n));
-        }
+        *self.0.entry(kind).or_default() += n;
     }
 
     fn verdict(self) -> Result {
-        if self.0.is_empty() {
-            eprintln!("book: all checks passed");
-            return Ok(());
-        }
         let parts: Vec<String> = self
             .0
             .iter()
-            .map(|(kind, n)| if *n == 1 { format!("1 {kind}") } else { format!("{n} {kind}s") })
+            .filter(|(_, n)| **n > 0)
+            .map(|(kind, n)| format!("{n} × {kind}"))
             .collect();
+        if parts.is_empty() {
+            eprintln!("book: all checks passed");
+            return Ok(());
+        }
         Err(Failure::new(format!("the book has problems: {}", parts.join(", "))))
     }
-}
-
-/// An mdbook 0.5 to run, installed with cargo if there is none: the book relies on 0.5's
-/// behaviour, and an older mdbook on PATH must not build it quietly differently.
-fn ensure_mdbook() -> Result<PathBuf> {
-    cmd::step("book: looking for mdBook 0.5");
-    if let Some(found) = find_mdbook() {
-        return Ok(found);
-    }
-    cmd::run(cmd::cargo().args(["install", "mdbook", "--locked", "--version", "~0.5"]))?;
-    find_mdbook().ok_or_else(|| {
-        Failure::new("installed mdbook 0.5, but found it neither on PATH nor in $CARGO_HOME/bin")
-    })
-}
-
-fn find_mdbook() -> Option<PathBuf> {
-    // cargo install puts it in $CARGO_HOME/bin, which may be missing from PATH or come after
-    // an older mdbook there.
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
-    let candidates = [cmd::on_path("mdbook"), cargo_home.map(|home| home.join("bin/mdbook"))];
-    candidates.into_iter().flatten().find(|exe| {
-        let reported = cmd::output(cmd::command(exe).arg("--version"));
-        let ok = reported.as_deref().is_some_and(is_mdbook_05);
-        if let Some(reported) = reported {
-            eprintln!("{}: {reported}{}", exe.display(), if ok { "" } else { " (need 0.5.x)" });
-        }
-        ok
-    })
-}
-
-fn is_mdbook_05(reported: &str) -> bool {
-    version::parse(reported).is_some_and(|parts| parts.starts_with(&[0, 5]))
 }
 
 #[cfg(test)]
@@ -137,16 +134,15 @@ mod tests {
         tally.count("broken link", 2);
         tally.count("missing image", 0);
         tally.count("failed build", 1);
+        tally.count("broken link", 1);
         let message = tally.verdict().unwrap_err().message.unwrap();
-        assert_eq!(message, "the book has problems: 2 broken links, 1 failed build");
+        assert_eq!(message, "the book has problems: 3 × broken link, 1 × failed build");
     }
 
     #[test]
-    fn only_0_5_will_do() {
-        assert!(is_mdbook_05("mdbook v0.5.0"));
-        assert!(is_mdbook_05("mdbook v0.5.2"));
-        assert!(!is_mdbook_05("mdbook v0.4.52"));
-        assert!(!is_mdbook_05("mdbook v0.6.0"));
-        assert!(!is_mdbook_05("mdbook"));
+    fn problems_name_their_place() {
+        let problem = |line| Problem { file: "/x/a.md".into(), line, message: "m".into() };
+        assert_eq!(problem(3).to_string(), "/x/a.md:3: m");
+        assert_eq!(problem(0).to_string(), "/x/a.md: m");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Output, Stdio};
 
 /// The exit code for a mistake in how xtask was called, or a machine it cannot fix by itself.
 pub const EXIT_USAGE: u8 = 2;
@@ -28,17 +28,16 @@ impl Failure {
     }
 
     /// A child that failed and explained itself: repeating its complaint would only bury it.
+    /// A code of 0 or one out of range (or death by a signal) still reads as a failure.
     pub fn quiet(status: ExitStatus) -> Self {
-        Self { message: None, code: exit_code(status) }
+        let code = status.code().and_then(|code| u8::try_from(code).ok()).filter(|&c| c != 0);
+        Self { message: None, code: code.unwrap_or(1) }
     }
+}
 
-    /// Names the step of a longer command that failed, keeping the step's own exit code.
-    pub fn in_step(self, step: &str) -> Self {
-        let message = match self.message {
-            Some(message) => format!("step '{step}' failed: {message}"),
-            None => format!("step '{step}' failed (exit {})", self.code),
-        };
-        Self { message: Some(message), code: self.code }
+impl From<lexopt::Error> for Failure {
+    fn from(error: lexopt::Error) -> Self {
+        Self::usage(error.to_string())
     }
 }
 
@@ -86,14 +85,12 @@ pub fn describe(command: &Command) -> String {
 pub fn run(command: &mut Command) -> Result {
     let what = describe(command);
     step(&what);
-    let status = status(command)?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(Failure {
+    match status(command)? {
+        status if status.success() => Ok(()),
+        status => Err(Failure {
             message: Some(format!("`{what}` failed ({status})")),
-            code: exit_code(status),
-        })
+            ..Failure::quiet(status)
+        }),
     }
 }
 
@@ -103,6 +100,20 @@ pub fn status(command: &mut Command) -> Result<ExitStatus> {
         .map_err(|e| Failure::new(format!("could not start `{}`: {e}", describe(command))))
 }
 
+/// `command`'s stdout and exit status (stderr goes where it was set to); only a failure to start
+/// is an error here.
+pub fn capture(command: &mut Command) -> Result<Output> {
+    command
+        .output()
+        .map_err(|e| Failure::new(format!("could not start `{}`: {e}", describe(command))))
+}
+
+/// For `map_err` on file system calls: `cannot read book/src: ...`.
+pub fn io(verb: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Failure + use<> {
+    let shown = shown(path);
+    move |e| Failure::new(format!("cannot {verb} {shown}: {e}"))
+}
+
 /// The trimmed stdout of a probe such as `pkg-config --modversion gtk4`, or `None` if it could
 /// not start or failed: for probes, "absent" and "broken" call for the same remedy.
 pub fn output(command: &mut Command) -> Option<String> {
@@ -110,36 +121,8 @@ pub fn output(command: &mut Command) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// Where `name` would be found on PATH; searched here rather than with `which`, which minimal
-/// images lack.
-pub fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    path.is_file()
-}
-
 /// Whether GTK can open a window here without Xvfb's help.
 pub fn has_display() -> bool {
-    ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()))
-}
-
-/// A child's exit code as ours: a code of 0 or one out of range (or death by a signal) still
-/// has to read as a failure.
-fn exit_code(status: ExitStatus) -> u8 {
-    status.code().and_then(|code| u8::try_from(code).ok()).filter(|&code| code != 0).unwrap_or(1)
+    let set = |var| std::env::var_os(var).is_some_and(|value| !value.is_empty());
+    set("DISPLAY") || set("WAYLAND_DISPLAY")
 }

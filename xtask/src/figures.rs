@@ -1,16 +1,7 @@
-//! `cargo xtask figures`: every generated file of the book, drawn from the measurements alone.
-//!
-//! `cargo xtask measure` runs the lessons and saves their raw reports as
-//! `book/src/generated/<package>.json`; this step reads those files back and (re)writes, without
-//! running anything:
-//!
-//! - `<package>.md`: the table of medians, min and max of every figure;
-//! - `<package>-heartbeat.svg`: the heartbeat gaps over time of the median run;
-//! - `summary.md`: one table across the patterns (see [`summary::ROWS`]).
-//!
-//! Each file names the machine, toolchain and date of the measurement it comes from (the JSON's
-//! `generated` block). Being pure, it can be re-run after changing how figures are presented,
-//! and its parts are unit-tested.
+//! `cargo xtask figures`: from the reports `measure` saved in `book/src/generated/<package>.json`,
+//! without running anything, each lesson's table (`<package>.md`) and chart of the median run
+//! (`<package>-heartbeat.svg`), and `summary.md` across the patterns. Each names the machine,
+//! toolchain and date of its measurement; being pure, it is re-run after a change of presentation.
 
 mod chart;
 mod data;
@@ -19,65 +10,42 @@ mod table;
 
 use crate::cmd::{self, Failure, Result};
 pub use data::Measurement;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+pub use summary::check_rows as check_summary_rows;
 
 /// Where the measurements are and the figures go, relative to the workspace root.
 pub const GENERATED: &str = "book/src/generated";
 
-pub fn figures(args: &[String]) -> Result {
-    if let Some(arg) = args.first() {
-        return Err(Failure::usage(format!("unexpected argument '{arg}' for figures")));
-    }
+/// Reads every `<package>.json` and writes the files drawn from them. A file that cannot be
+/// drawn does not stop the others: every problem is reported, then the step fails.
+pub fn figures() -> Result {
     let dir = cmd::root().join(GENERATED);
-    let written = write_all(&dir)?;
-    cmd::step("figures: wrote");
-    for path in written {
-        eprintln!("  {}", cmd::shown(&path));
-    }
-    Ok(())
-}
-
-/// Reads every `<package>.json` in `dir` and writes the files drawn from them. A file that
-/// cannot be drawn does not stop the others: every problem is reported, then the step fails.
-pub fn write_all(dir: &Path) -> Result<Vec<PathBuf>> {
-    let measurements = data::load_dir(dir)
-        .map_err(|e| Failure::new(format!("cannot read {}: {e}", cmd::shown(dir))))?;
+    let measurements = data::load_dir(&dir).map_err(cmd::io("read", &dir))?;
     if measurements.is_empty() {
         return Err(Failure::new(format!(
-            "no <package>.json in {}: run `cargo xtask measure` first",
-            cmd::shown(dir)
+            "no <package>.json in {GENERATED}: run `cargo xtask measure`"
         )));
     }
-
-    let mut files: Vec<(PathBuf, std::result::Result<String, String>)> = Vec::new();
+    let mut files = vec![("summary.md".to_string(), summary::markdown(&measurements))];
     for measurement in &measurements {
         let package = &measurement.package;
-        files.push((dir.join(format!("{package}.md")), Ok(lesson_markdown(measurement))));
-        files.push((
-            dir.join(format!("{package}-heartbeat.svg")),
-            chart::heartbeat_svg(measurement),
-        ));
+        files.push((format!("{package}.md"), lesson_markdown(measurement)));
+        files.push((format!("{package}-heartbeat.svg"), chart::heartbeat_svg(measurement)));
     }
-    files.push((dir.join("summary.md"), summary::markdown(&measurements)));
-
-    let mut written = Vec::new();
-    let mut problems = Vec::new();
-    for (path, text) in files {
-        match text {
-            Ok(text) => match std::fs::write(&path, text) {
-                Ok(()) => written.push(path),
-                Err(e) => problems.push(format!("cannot write {}: {e}", cmd::shown(&path))),
-            },
-            Err(e) => problems.push(format!("{}: {e}", cmd::shown(&path))),
+    let mut failed = 0;
+    for (name, text) in files {
+        let path = dir.join(name);
+        match text.and_then(|text| std::fs::write(&path, text).map_err(|e| e.to_string())) {
+            Ok(()) => eprintln!("figures: wrote {}", cmd::shown(&path)),
+            Err(e) => {
+                eprintln!("figures: {}: {e}", cmd::shown(&path));
+                failed += 1;
+            }
         }
     }
-    for problem in &problems {
-        eprintln!("figures: {problem}");
-    }
-    match problems.len() {
-        0 => Ok(written),
-        1 => Err(Failure::new("1 generated file could not be drawn")),
-        n => Err(Failure::new(format!("{n} generated files could not be drawn"))),
+    match failed {
+        0 => Ok(()),
+        n => Err(Failure::new(format!("{n} of the generated files could not be drawn"))),
     }
 }
 
@@ -85,39 +53,31 @@ pub fn write_all(dir: &Path) -> Result<Vec<PathBuf>> {
 /// in `images/`, or a file of `generated/`, drawn from the measurements already there or by
 /// measuring.
 pub fn missing(path: &Path) -> String {
-    let shown = cmd::shown(path);
+    let (shown, dir) = (cmd::shown(path), path.parent().unwrap_or(path));
     let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
-    let dir_name = path.parent().and_then(Path::file_name).and_then(|name| name.to_str());
-    if dir_name == Some("images") && name.starts_with("lesson-") && name.ends_with(".png") {
-        return format!("{shown} does not exist: run `cargo xtask screenshots`");
-    }
-    let Some(dir) = path.parent().filter(|_| dir_name == Some("generated")) else {
-        return format!("{shown} does not exist");
+    let measured = |package: &str| match package {
+        "summary" => data::load_dir(dir).is_ok_and(|found| !found.is_empty()),
+        package => dir.join(format!("{package}.json")).is_file(),
     };
     let package = ["-heartbeat.svg", ".md"].iter().find_map(|suffix| name.strip_suffix(suffix));
-    let measured = match package {
-        Some("summary") => data::load_dir(dir).is_ok_and(|found| !found.is_empty()),
-        Some(package) => dir.join(format!("{package}.json")).is_file(),
-        None => false,
+    let hint = match (dir.file_name().and_then(|dir| dir.to_str()), package) {
+        (Some("images"), _) if name.starts_with("lesson-") && name.ends_with(".png") => {
+            ": run `cargo xtask screenshots`"
+        }
+        (Some("generated"), Some(package)) if measured(package) => {
+            ": run `cargo xtask figures` to draw it from the saved measurements"
+        }
+        (Some("generated"), Some(_)) => ": run `cargo xtask measure`",
+        _ => "",
     };
-    if measured {
-        format!(
-            "{shown} does not exist: run `cargo xtask figures` to draw it from the measurements \
-             in {}",
-            cmd::shown(dir)
-        )
-    } else {
-        format!("{shown} does not exist: run `cargo xtask measure`")
-    }
+    format!("{shown} does not exist{hint}")
 }
 
 /// A lesson's table of figures under the caption naming where it was measured.
-pub fn lesson_markdown(measurement: &Measurement) -> String {
-    format!(
-        "{}\n\n{}",
-        measurement.caption(),
-        table::markdown_table(&table::rows(&measurement.reports))
-    )
+pub fn lesson_markdown(measurement: &Measurement) -> std::result::Result<String, String> {
+    data::require(&measurement.reports)?;
+    let table = table::markdown_table(&table::rows(&measurement.reports));
+    Ok(format!("{}\n\n{table}", measurement.caption()))
 }
 
 #[cfg(test)]

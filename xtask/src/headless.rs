@@ -10,40 +10,30 @@ use std::path::PathBuf;
 /// starting yet another Xvfb.
 const UNDER_XVFB: &str = "XTASK_UNDER_XVFB";
 
-pub enum Prepared {
-    /// Go on: the release binaries are in this directory and a display is there.
-    Ready(PathBuf),
-    /// A copy of xtask did the work under xvfb-run, and succeeded.
-    DoneUnderXvfb,
-}
-
-pub fn prepare(command: &str, args: &[String]) -> Result<Prepared> {
+/// The directory of the release binaries, or `None` if a copy of xtask did the work under
+/// xvfb-run, and succeeded.
+pub fn prepare() -> Result<Option<PathBuf>> {
     if std::env::var_os(UNDER_XVFB).is_none() {
-        setup::setup()?;
+        setup::packages()?;
         cmd::run(cmd::cargo().args(["build", "--release", "--workspace", "--bins"]))?;
         if !cmd::has_display() {
-            rerun_under_xvfb(command, args)?;
-            return Ok(Prepared::DoneUnderXvfb);
+            rerun_under_xvfb()?;
+            return Ok(None);
         }
     } else if !cmd::has_display() {
         return Err(Failure::new("started under xvfb-run, yet there is no DISPLAY"));
     }
-    Ok(Prepared::Ready(target_dir().join("release")))
+    let target = std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into());
+    Ok(Some(cmd::root().join(target).join("release")))
 }
 
-fn rerun_under_xvfb(command: &str, args: &[String]) -> Result {
+/// The same command line again, under xvfb-run.
+fn rerun_under_xvfb() -> Result {
     let exe = std::env::current_exe()
         .map_err(|e| Failure::new(format!("cannot find xtask's own executable: {e}")))?;
     let mut xvfb = cmd::command("xvfb-run");
-    xvfb.arg("-a").arg(exe).arg(command).args(args).env(UNDER_XVFB, "1");
-    cmd::step(&format!("{command}: no display, running under xvfb-run"));
+    xvfb.arg("-a").arg(exe).args(std::env::args_os().skip(1)).env(UNDER_XVFB, "1");
+    cmd::step("no display: running under xvfb-run");
     let status = cmd::status(&mut xvfb)?;
     if status.success() { Ok(()) } else { Err(Failure::quiet(status)) }
-}
-
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => cmd::root().join(dir),
-        None => cmd::root().join("target"),
-    }
 }

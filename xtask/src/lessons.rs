@@ -1,111 +1,238 @@
-//! Which lessons exist (every `lessons/*/Cargo.toml`) and which one the user means by `01`, `1`,
-//! `blocking` or `lesson-01-blocking`.
+//! The lesson list, the project's one source of truth for which lessons exist: every workspace
+//! package whose manifest has `[package.metadata.lesson]`, as `cargo metadata` reads it. The
+//! README's table is generated from it (`cargo xtask lessons`); the book check holds the README,
+//! SUMMARY.md and the figures' summary to it; `cargo xtask run 01` resolves against it.
 
+use crate::book::Problem;
 use crate::cmd::{self, Failure, Result};
+use serde_json::Value;
+use std::path::Path;
 
-/// The package names of all lessons, sorted, so that lesson 01 comes first everywhere.
-pub fn discover() -> Result<Vec<String>> {
-    let dir = cmd::root().join("lessons");
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|e| Failure::new(format!("cannot list {}: {e}", cmd::shown(&dir))))?;
-    let mut packages = Vec::new();
-    for entry in entries {
-        let manifest = entry
-            .map_err(|e| Failure::new(format!("cannot list {}: {e}", cmd::shown(&dir))))?
-            .path()
-            .join("Cargo.toml");
-        // A directory without a manifest is someone's lesson in the making, not yet a package.
-        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
-        let name = package_name(&text).ok_or_else(|| {
-            Failure::new(format!("{}: no `name = \"...\"` in [package]", cmd::shown(&manifest)))
-        })?;
-        packages.push(name);
-    }
-    packages.sort();
-    Ok(packages)
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// `lesson-01-blocking`: its chapter is `book/src/<package>.md`.
+    pub package: String,
+    pub number: u32,
+    /// The package's description.
+    pub title: String,
+    pub pattern: String,
+    /// What the Qt and PySide tutorials call it.
+    pub qt: String,
+    /// `minimal-01`, once the package has that example.
+    pub example: Option<String>,
 }
 
-/// The `name` of a manifest's `[package]` table; enough TOML for the manifests this workspace
-/// writes, without a TOML parser in xtask.
-pub fn package_name(manifest: &str) -> Option<String> {
-    let mut in_package = false;
-    for line in manifest.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_package = line.split('#').next().is_some_and(|header| header.trim() == "[package]");
-            continue;
-        }
-        if !in_package {
-            continue;
-        }
-        let Some(value) = line.strip_prefix("name").map(str::trim_start) else { continue };
-        let Some(value) = value.strip_prefix('=').map(str::trim_start) else { continue };
-        let value = value.strip_prefix('"')?;
-        return value.find('"').map(|end| value[..end].to_string());
+/// The lessons, by number.
+pub fn discover() -> Result<Vec<Lesson>> {
+    let mut cargo = cmd::cargo();
+    cargo.args(["metadata", "--format-version", "1", "--no-deps"]);
+    let out = cmd::capture(cargo.stderr(std::process::Stdio::inherit()))?;
+    if !out.status.success() {
+        return Err(Failure::quiet(out.status));
     }
-    None
+    parse(&out.stdout).map_err(|e| Failure::new(format!("the lesson list: {e}")))
 }
 
-/// The package `query` names: the package itself, its directory name (`01-blocking`), its
-/// number (`01`, `1`) or its name part (`blocking`).
-pub fn resolve<'a>(query: &str, packages: &'a [String]) -> std::result::Result<&'a str, String> {
-    let matching = |accept: &dyn Fn(&str) -> bool| -> Vec<&'a str> {
-        packages.iter().map(String::as_str).filter(|package| accept(package)).collect()
+pub fn parse(metadata: &[u8]) -> std::result::Result<Vec<Lesson>, String> {
+    let metadata: Value = serde_json::from_slice(metadata).map_err(|e| e.to_string())?;
+    let mut lessons = Vec::new();
+    for package in metadata["packages"].as_array().ok_or("no packages")? {
+        let lesson = &package["metadata"]["lesson"];
+        let name = package["name"].as_str().unwrap_or_default();
+        if lesson.is_null() {
+            continue;
+        }
+        let text = |value: &Value, key: &str| {
+            let text = value[key].as_str().map(str::to_string);
+            text.ok_or_else(|| format!("{name} has [package.metadata.lesson] but no `{key}`"))
+        };
+        let not_named =
+            || format!("{name} has [package.metadata.lesson] but is not lesson-NN-name");
+        let (number, _) = parts(name).ok_or_else(not_named)?;
+        let example = format!("minimal-{number:02}");
+        let mut targets = package["targets"].as_array().into_iter().flatten();
+        let has_example = targets.any(|t| t["name"] == *example && t["kind"][0] == "example");
+        lessons.push(Lesson {
+            package: name.to_string(),
+            number,
+            title: text(package, "description")?,
+            pattern: text(lesson, "pattern")?,
+            qt: text(lesson, "qt")?,
+            example: has_example.then_some(example),
+        });
+    }
+    lessons.sort_by(|a, b| (a.number, &a.package).cmp(&(b.number, &b.package)));
+    Ok(lessons)
+}
+
+/// The lesson `query` names: its package, its directory name (`01-blocking`), its number (`01`,
+/// `1`) or its name part (`blocking`).
+pub fn resolve<'a>(query: &str, lessons: &'a [Lesson]) -> std::result::Result<&'a str, String> {
+    let number: Option<u32> =
+        query.parse().ok().filter(|_| query.bytes().all(|b| b.is_ascii_digit()));
+    let names = |package: &&str| {
+        let (n, name) = parts(package).unwrap_or_default();
+        *package == query
+            || package.strip_prefix("lesson-") == Some(query)
+            || number == Some(n)
+            || name == query
     };
-    let wanted_number = parse_number(query);
-    let rules: [&dyn Fn(&str) -> bool; 4] = [
-        &|package| package == query,
-        &|package| package.strip_prefix("lesson-") == Some(query),
-        &|package| wanted_number.is_some() && parts(package).map(|p| p.0) == wanted_number,
-        &|package| parts(package).is_some_and(|(_, name)| name == query),
-    ];
-    for rule in rules {
-        match matching(rule).as_slice() {
-            [] => continue,
-            [one] => return Ok(one),
-            several => {
-                return Err(format!("lesson '{query}' is ambiguous: {}", several.join(", ")));
-            }
-        }
-    }
-    if packages.is_empty() {
-        Err(format!("unknown lesson '{query}'; there are no lessons under lessons/"))
-    } else {
-        Err(format!("unknown lesson '{query}'; lessons: {}", packages.join(", ")))
+    let packages: Vec<&str> = lessons.iter().map(|lesson| lesson.package.as_str()).collect();
+    match packages.iter().copied().filter(names).collect::<Vec<_>>()[..] {
+        [one] => Ok(one),
+        [] => Err(format!("unknown lesson '{query}'; lessons: {}", packages.join(", "))),
+        ref several => Err(format!("lesson '{query}' is ambiguous: {}", several.join(", "))),
     }
 }
 
 /// `lesson-01-blocking` as `(1, "blocking")`.
 fn parts(package: &str) -> Option<(u32, &str)> {
     let (number, name) = package.strip_prefix("lesson-")?.split_once('-')?;
-    Some((parse_number(number)?, name))
+    let digits = number.len() == 2 && number.bytes().all(|b| b.is_ascii_digit());
+    Some((number.parse().ok().filter(|_| digits)?, name))
 }
 
-fn parse_number(text: &str) -> Option<u32> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+pub const BEGIN: &str =
+    "<!-- lessons:begin: generated by `cargo xtask lessons` from the lessons' Cargo.toml -->";
+pub const END: &str = "<!-- lessons:end -->";
+
+/// The README's lessons table.
+pub fn table(lessons: &[Lesson]) -> String {
+    let mut table = "| package | pattern | Qt counterpart | minimal example |\n".to_string();
+    table.push_str("| --- | --- | --- | --- |\n");
+    for lesson in lessons {
+        let example = match &lesson.example {
+            Some(example) => format!("`cargo run -p {} --example {example}`", lesson.package),
+            None => "(not yet)".to_string(),
+        };
+        let cells = [&format!("`{}`", lesson.package), &lesson.pattern, &lesson.qt, &example];
+        let cells = cells.map(|cell| cell.replace('|', "\\|"));
+        table.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
-    text.parse().ok()
+    table
+}
+
+/// `readme` with `table` between the markers.
+pub fn with_table(readme: &str, table: &str) -> std::result::Result<String, String> {
+    let begin = readme.find(BEGIN).ok_or(format!("no `{BEGIN}` line"))?;
+    let end = readme[begin..].find(END).ok_or(format!("no `{END}` line after `{BEGIN}`"))?;
+    Ok(format!("{}{BEGIN}\n{table}{}", &readme[..begin], &readme[begin + end..]))
+}
+
+/// `cargo xtask lessons`.
+pub fn write_readme() -> Result {
+    let path = cmd::root().join("README.md");
+    let readme = std::fs::read_to_string(&path).map_err(cmd::io("read", &path))?;
+    let lessons = discover()?;
+    let updated = with_table(&readme, &table(&lessons)).map_err(Failure::new)?;
+    let verb = if updated == readme { "was up to date" } else { "is written" };
+    std::fs::write(&path, updated).map_err(cmd::io("write", &path))?;
+    eprintln!("README.md: the table of {} lessons {verb}", lessons.len());
+    Ok(())
+}
+
+/// Where the README, SUMMARY.md (its chapters, by line) and the figures' summary disagree with
+/// the lesson list.
+pub fn check(root: &Path, lessons: &[Lesson], summary: &[(usize, String)]) -> Vec<Problem> {
+    let mut found: Vec<(&str, usize, String)> = Vec::new();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    match with_table(&readme, &table(lessons)) {
+        Ok(fresh) if fresh == readme => {}
+        Ok(_) => {
+            let line = readme[..readme.find(BEGIN).unwrap_or(0)].lines().count() + 1;
+            let stale = "the lessons table is stale: run `cargo xtask lessons`";
+            found.push(("README.md", line, stale.into()));
+        }
+        Err(e) => found.push(("README.md", 0, e)),
+    }
+    let (at, mut previous) = ("book/src/SUMMARY.md", None::<&Lesson>);
+    for (line, chapter) in summary {
+        let Some(name) = chapter.strip_suffix(".md").filter(|name| parts(name).is_some()) else {
+            continue;
+        };
+        let Some(lesson) = lessons.iter().find(|lesson| lesson.package == name) else {
+            let what = format!("no package `{name}` has [package.metadata.lesson]");
+            found.push((
+                at,
+                *line,
+                format!("{chapter} is named like a lesson's chapter, but {what}"),
+            ));
+            continue;
+        };
+        if let Some(before) = previous.filter(|before| before.number > lesson.number) {
+            let order = format!("comes after {}.md: lessons go in number order", before.package);
+            found.push((at, *line, format!("{chapter} {order}")));
+        }
+        previous = Some(lesson);
+    }
+    for lesson in
+        lessons.iter().filter(|l| !summary.iter().any(|(_, c)| *c == format!("{}.md", l.package)))
+    {
+        found.push((
+            at,
+            0,
+            format!("lesson {:02}'s chapter {}.md is not listed", lesson.number, lesson.package),
+        ));
+    }
+    let packages: Vec<&str> = lessons.iter().map(|lesson| lesson.package.as_str()).collect();
+    let rows = crate::figures::check_summary_rows(&packages).into_iter();
+    found.extend(rows.map(|message| ("xtask/src/figures/summary.rs", 0, message)));
+    found
+        .into_iter()
+        .map(|(file, line, message)| Problem { file: root.join(file), line, message })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
-    fn lessons() -> Vec<String> {
-        ["lesson-01-blocking", "lesson-02-main-context-iteration", "lesson-10-pool"]
-            .map(String::from)
-            .to_vec()
+    fn package(name: &str, lesson: bool, examples: &[&str]) -> serde_json::Value {
+        let mut targets = vec![json!({"name": name, "kind": ["bin"]})];
+        targets.extend(examples.iter().map(|e| json!({"name": e, "kind": ["example"]})));
+        json!({
+            "name": name,
+            "description": format!("Lesson: {name}"),
+            "metadata": lesson.then(|| json!({"lesson": {"pattern": "p|q", "qt": "QThread"}})),
+            "targets": targets,
+        })
+    }
+
+    fn lessons() -> Vec<Lesson> {
+        let metadata = json!({"packages": [
+            package("lesson-10-pool", true, &[]),
+            package("xtask", false, &[]),
+            package("lesson-01-blocking", true, &["minimal-01"]),
+            package("lesson-02-main-context-iteration", true, &["minimal-03"]),
+        ]});
+        parse(metadata.to_string().as_bytes()).unwrap()
     }
 
     #[test]
-    fn reads_the_package_name_only() {
-        let manifest = "[workspace]\nname = \"no\"\n\n[package] # the lesson\nname.workspace = \
-                        false\nname = \"lesson-01-blocking\" # here\nversion.workspace = true\n\n\
-                        [dependencies]\nname = \"no\"\n";
-        assert_eq!(package_name(manifest).as_deref(), Some("lesson-01-blocking"));
-        assert_eq!(package_name("[dependencies]\nname = \"x\"\n"), None);
-        assert_eq!(package_name("[package]\nversion = \"1\"\n"), None);
+    fn lessons_are_the_packages_with_lesson_metadata_by_number() {
+        let lessons = lessons();
+        let names: Vec<(&str, u32)> =
+            lessons.iter().map(|l| (l.package.as_str(), l.number)).collect();
+        assert_eq!(
+            names,
+            [
+                ("lesson-01-blocking", 1),
+                ("lesson-02-main-context-iteration", 2),
+                ("lesson-10-pool", 10)
+            ]
+        );
+        assert_eq!(lessons[0].title, "Lesson: lesson-01-blocking");
+        assert_eq!((lessons[0].pattern.as_str(), lessons[0].qt.as_str()), ("p|q", "QThread"));
+        assert_eq!(lessons[0].example.as_deref(), Some("minimal-01"));
+        assert_eq!(lessons[1].example, None, "minimal-03 is not lesson 02's example");
+
+        let badly_named = json!({"packages": [package("lesson-1-x", true, &[])]}).to_string();
+        assert!(parse(badly_named.as_bytes()).unwrap_err().contains("lesson-NN-name"));
+        let mut no_pattern = package("lesson-01-x", true, &[]);
+        no_pattern["metadata"]["lesson"].as_object_mut().unwrap().remove("pattern");
+        let error = parse(json!({"packages": [no_pattern]}).to_string().as_bytes()).unwrap_err();
+        assert!(error.contains("pattern"), "{error}");
     }
 
     #[test]
@@ -114,32 +241,89 @@ mod tests {
         for query in ["lesson-01-blocking", "01-blocking", "01", "1", "001", "blocking"] {
             assert_eq!(resolve(query, &lessons), Ok("lesson-01-blocking"), "{query}");
         }
-        assert_eq!(
-            resolve("main-context-iteration", &lessons),
-            Ok("lesson-02-main-context-iteration")
-        );
         assert_eq!(resolve("10", &lessons), Ok("lesson-10-pool"));
-    }
-
-    #[test]
-    fn unknown_lessons_list_the_known_ones() {
-        let lessons = lessons();
-        let error = resolve("nonsense", &lessons).unwrap_err();
         assert_eq!(
-            error,
+            resolve("nonsense", &lessons).unwrap_err(),
             "unknown lesson 'nonsense'; lessons: lesson-01-blocking, \
              lesson-02-main-context-iteration, lesson-10-pool"
         );
-        assert!(resolve("3", &lessons).is_err());
-        assert!(resolve("", &lessons).is_err());
-        assert!(resolve("lesson", &lessons).is_err());
-        assert!(resolve("1", &[]).unwrap_err().contains("no lessons"));
+        for query in ["3", "", "lesson"] {
+            assert!(resolve(query, &lessons).is_err(), "{query}");
+        }
+        let mut twins = lessons.clone();
+        twins[1].package = "lesson-01-blocking-fixed".into();
+        assert_eq!(resolve("blocking", &twins), Ok("lesson-01-blocking"));
+        assert!(resolve("01", &twins).unwrap_err().contains("ambiguous"));
     }
 
     #[test]
-    fn ambiguity_is_reported_not_guessed() {
-        let lessons = ["lesson-01-blocking", "lesson-01-blocking-fixed"].map(String::from);
-        assert_eq!(resolve("blocking", &lessons), Ok("lesson-01-blocking"));
-        assert!(resolve("01", &lessons).unwrap_err().contains("ambiguous"));
+    fn the_readme_table_is_made_from_the_list() {
+        let table = table(&lessons()[..2]);
+        assert_eq!(
+            table,
+            "| package | pattern | Qt counterpart | minimal example |\n| --- | --- | --- | --- |\n\
+             | `lesson-01-blocking` | p\\|q | QThread | \
+             `cargo run -p lesson-01-blocking --example minimal-01` |\n\
+             | `lesson-02-main-context-iteration` | p\\|q | QThread | (not yet) |\n"
+        );
+        let readme = format!("# Title\n\n{BEGIN}\nold table\n{END}\n\nMore.\n");
+        assert_eq!(
+            with_table(&readme, "new\n").unwrap(),
+            format!("# Title\n\n{BEGIN}\nnew\n{END}\n\nMore.\n")
+        );
+        assert!(with_table("no markers", "x").unwrap_err().contains("lessons:begin"));
+        assert!(with_table(BEGIN, "x").unwrap_err().contains(END));
+    }
+
+    #[test]
+    fn the_readme_summary_and_figures_are_held_to_the_list() {
+        let dir = std::env::temp_dir().join(format!("xtask-lessons-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lessons = lessons();
+        let fresh = format!("x\n{BEGIN}\n{}{END}\n", table(&lessons));
+        let listed = |chapters: &[&str]| -> Vec<(usize, String)> {
+            chapters.iter().enumerate().map(|(i, c)| (i + 3, c.to_string())).collect()
+        };
+        let in_order = listed(&[
+            "intro.md",
+            "lesson-01-blocking.md",
+            "lesson-02-main-context-iteration.md",
+            "forbidden.md",
+            "lesson-10-pool.md",
+        ]);
+        std::fs::write(dir.join("README.md"), &fresh).unwrap();
+        let only_rows = check(&dir, &lessons, &in_order);
+        std::fs::write(dir.join("README.md"), fresh.replace("QThread", "QRunnable")).unwrap();
+        let wrong = listed(&[
+            "lesson-02-main-context-iteration.md",
+            "lesson-01-blocking.md",
+            "lesson-05-gone.md",
+        ]);
+        let problems = check(&dir, &lessons, &wrong);
+        let _ = std::fs::remove_dir_all(&dir);
+
+        // The figures' rows are this project's lessons, not these three.
+        assert!(
+            only_rows.iter().all(|p| p.file.ends_with("xtask/src/figures/summary.rs")),
+            "{only_rows:#?}"
+        );
+        let found: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let found: Vec<&str> =
+            found.iter().map(|p| p.trim_start_matches(&format!("{}/", dir.display()))).collect();
+        assert_eq!(
+            &found[..4],
+            [
+                "README.md:2: the lessons table is stale: run `cargo xtask lessons`",
+                "book/src/SUMMARY.md:4: lesson-01-blocking.md comes after \
+                 lesson-02-main-context-iteration.md: lessons go in number order",
+                "book/src/SUMMARY.md:5: lesson-05-gone.md is named like a lesson's chapter, but no \
+                 package `lesson-05-gone` has [package.metadata.lesson]",
+                "book/src/SUMMARY.md: lesson 10's chapter lesson-10-pool.md is not listed",
+            ],
+            "{found:#?}"
+        );
+        let no_row =
+            "xtask/src/figures/summary.rs: lesson lesson-10-pool has no row in the summary";
+        assert!(found.contains(&no_row), "{found:#?}");
     }
 }

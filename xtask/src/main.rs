@@ -9,37 +9,34 @@ mod headless;
 mod lessons;
 mod lint_policy;
 mod measure;
+mod progress;
 mod run;
 mod screenshots;
 mod setup;
 mod test;
-mod version;
 
 use cmd::{Failure, Result};
+use lexopt::prelude::*;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 Usage: cargo xtask <command>
 
 Commands:
-  setup                      install the system packages the lessons and tests need
-                             (Debian/Ubuntu: libgtk-4-dev pkg-config xvfb xauth chromium)
-  run <lesson> [-- <args>]   run one lesson, named by package, number or name (01, blocking)
-  test [<cargo test args>]   fmt, clippy, lint-policy, the tests (under Xvfb when headless),
-                             then book
-  lint-policy                check that clippy still denies every call clippy.toml disallows
-                             and the await_holding lints, on tests/lint-fixture
-  book                       check the book (includes, images, no pasted code, links),
-                             build it with mdBook 0.5, open it in headless Chromium
+  setup                    install what the rest needs: GTK 4 headers, Xvfb, Chromium and
+                           chromedriver (apt-get), mdBook and lychee (cargo install)
+  run <lesson> [-- args]   run one lesson, by package, number or name (01, blocking)
+  test [cargo test args]   fmt, clippy, lint-policy, the tests (under Xvfb if headless), book
+  lint-policy              prove clippy denies every call clippy.toml lists, on a fixture
+  lessons                  write the README's lessons table from the lessons' Cargo.toml
+  book                     check the book's sources, build it, check its links (lychee),
+                           test its pages in headless Chromium (xtask/browser)
   measure [--runs N] [--work-ms MS]
-                             run every lesson's autopilot N times (default 3), save the
-                             reports to book/src/generated/, then run figures
-  figures                    draw every file in book/src/generated/ from the saved reports
-                             (tables, heartbeat charts, the summary) without running anything
-  screenshots                every lesson saves its window at the telling moment to
-                             book/src/images/<package>.png
-  bless                      rewrite the compile-fail expectations (TRYBUILD=overwrite)
-  help                       show this text
+                           run every autopilot N times (default 3), save the reports, figures
+  figures                  draw book/src/generated/ from the saved reports
+  screenshots              every lesson saves its window to book/src/images/<package>.png
+  bless                    rewrite the compile-fail expectations (TRYBUILD=overwrite)
+  help                     show this text
 ";
 
 fn main() -> ExitCode {
@@ -55,42 +52,43 @@ fn main() -> ExitCode {
 }
 
 fn dispatch() -> Result {
-    let args = std::env::args_os()
-        .skip(1)
-        .map(|arg| {
-            arg.into_string()
-                .map_err(|arg| Failure::usage(format!("argument {arg:?} is not UTF-8")))
-        })
-        .collect::<Result<Vec<String>>>()?;
-    let Some((command, rest)) = args.split_first() else {
-        eprint!("{USAGE}");
-        return Err(Failure { message: None, code: cmd::EXIT_USAGE });
+    let mut parser = lexopt::Parser::from_env();
+    let command = match parser.next()? {
+        Some(Value(command)) => command.string()?,
+        Some(Short('h') | Long("help")) => "help".to_string(),
+        Some(other) => return Err(other.unexpected().into()),
+        None => {
+            eprint!("{USAGE}");
+            return Err(Failure { message: None, code: cmd::EXIT_USAGE });
+        }
     };
     match command.as_str() {
-        "help" | "--help" | "-h" => {
+        "help" => {
             print!("{USAGE}");
             Ok(())
         }
-        "setup" => no_arguments(command, rest).and_then(|()| setup::setup()),
-        "run" => run::run(rest),
-        "test" => test::test(rest),
-        "lint-policy" => no_arguments(command, rest).and_then(|()| lint_policy::lint_policy()),
-        "book" => no_arguments(command, rest).and_then(|()| book::book()),
-        "measure" => measure::measure(rest),
-        "figures" => figures::figures(rest),
-        "screenshots" => screenshots::screenshots(rest),
-        "bless" => no_arguments(command, rest).and_then(|()| test::bless()),
-        unknown => {
-            eprintln!("error: unknown command '{unknown}'\n");
-            eprint!("{USAGE}");
-            Err(Failure { message: None, code: cmd::EXIT_USAGE })
+        "run" => run::run(&mut parser),
+        "test" => test::test(parser.raw_args()?.collect()),
+        "measure" => measure::measure(&mut parser),
+        other => {
+            let command: fn() -> Result = match other {
+                "setup" => setup::setup,
+                "lint-policy" => lint_policy::lint_policy,
+                "lessons" => lessons::write_readme,
+                "book" => book::book,
+                "figures" => figures::figures,
+                "screenshots" => screenshots::screenshots,
+                "bless" => test::bless,
+                unknown => {
+                    eprint!("{USAGE}");
+                    return Err(Failure::usage(format!("unknown command '{unknown}'")));
+                }
+            };
+            // These take no arguments.
+            if let Some(arg) = parser.next()? {
+                return Err(arg.unexpected().into());
+            }
+            command()
         }
-    }
-}
-
-fn no_arguments(command: &str, rest: &[String]) -> Result {
-    match rest.first() {
-        None => Ok(()),
-        Some(arg) => Err(Failure::usage(format!("unexpected argument '{arg}' for {command}"))),
     }
 }

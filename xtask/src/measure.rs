@@ -3,11 +3,10 @@
 //! then draws every generated file from them with `cargo xtask figures` (see [`crate::figures`]).
 
 use crate::cmd::{self, Failure, Result};
-use crate::figures;
-use crate::headless::{self, Prepared};
-use crate::lessons;
+use crate::progress::Progress;
+use crate::{figures, headless, lessons};
+use lexopt::prelude::*;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Generous: a run is a few seconds, but a loaded machine under Xvfb can be slow to map a window.
@@ -19,147 +18,76 @@ pub struct Options {
     pub work_ms: Option<u64>,
 }
 
-/// Where and on what the figures were measured, saved with them and printed with every table
-/// and chart, since figures from a laptop and from a CI runner differ.
-struct Machine {
-    date_utc: String,
-    host: String,
-    cpus: usize,
-    rustc: String,
-}
-
-/// One lesson's runs, as they are saved (and read back as a [`figures::Measurement`]).
-struct Runs {
-    package: String,
-    reports: Vec<Value>,
-}
-
-pub fn measure(args: &[String]) -> Result {
-    let options = parse_options(args).map_err(Failure::usage)?;
-    let packages = lessons::discover()?;
-    if packages.is_empty() {
-        return Err(Failure::new("no lessons under lessons/ to measure"));
+pub fn measure(parser: &mut lexopt::Parser) -> Result {
+    let options = parse_options(parser)?;
+    let lessons = lessons::discover()?;
+    let Some(release) = headless::prepare()? else { return Ok(()) };
+    let mut progress = Progress::new("measure", lessons.len() * options.runs);
+    let work_ms = options.work_ms.map(|ms| ms.to_string());
+    let args: Vec<&str> = work_ms.iter().flat_map(|ms| ["--work-ms", ms]).collect();
+    let mut measured = Vec::new();
+    for lesson in &lessons {
+        let (package, mut reports) = (&lesson.package, Vec::new());
+        for run in 1..=options.runs {
+            progress.start(format!("{package}, run {run} of {}", options.runs));
+            let failed =
+                |e: &dyn std::fmt::Display| Failure::new(format!("{package}, run {run}: {e}"));
+            let report = lesson_report::run_autopilot(&release.join(package), &args, RUN_TIMEOUT)
+                .map_err(|e| failed(&e))?;
+            let (heartbeat, frames) = (report.heartbeat.max_gap_ms, report.frames.max_interval_ms);
+            progress.done(&format!(
+                "max heartbeat gap {heartbeat:.1} ms, frame interval {frames:.1} ms"
+            ));
+            reports.push(serde_json::to_value(&report).map_err(|e| failed(&e))?);
+        }
+        measured.push((package, reports));
     }
+    drop(progress);
 
-    let release = match headless::prepare("measure", args)? {
-        Prepared::Ready(release) => release,
-        Prepared::DoneUnderXvfb => return Ok(()),
+    // Where and on what the figures were measured, saved with them and printed with every table
+    // and chart, since figures from a laptop and from a CI runner differ.
+    let ask = |program: &str, args: &[&str]| {
+        cmd::output(cmd::command(program).args(args)).unwrap_or_else(|| "unknown".into())
     };
-    let mut measurements = Vec::new();
-    for package in packages {
-        let reports = run_lesson(&release.join(&package), &package, &options)?;
-        measurements.push(Runs { package, reports });
+    let generated = json!({
+        "date_utc": ask("date", &["-u", "+%Y-%m-%d"]),
+        "host": ask("uname", &["-srm"]),
+        "cpus": std::thread::available_parallelism().map_or(1, usize::from),
+        "rustc": ask("rustc", &["--version"]),
+        "runs": options.runs,
+        "work_ms": options.work_ms,
+    });
+    let dir = cmd::root().join(figures::GENERATED);
+    std::fs::create_dir_all(&dir).map_err(cmd::io("create", &dir))?;
+    for (package, reports) in &measured {
+        let path = dir.join(format!("{package}.json"));
+        let text = data_file(&generated, reports).map_err(|e| Failure::new(e.to_string()))?;
+        std::fs::write(&path, text).map_err(cmd::io("write", &path))?;
+        eprintln!("measure: saved {}", cmd::shown(&path));
     }
-
-    let machine = Machine::probe();
-    let generated = cmd::root().join(figures::GENERATED);
-    std::fs::create_dir_all(&generated)
-        .map_err(|e| Failure::new(format!("cannot create {}: {e}", cmd::shown(&generated))))?;
-    let mut written = Vec::new();
-    for measurement in &measurements {
-        written.push(write_lesson(&generated, measurement, &machine, &options)?);
-    }
-    cmd::step("measure: saved the reports");
-    for path in written {
-        eprintln!("  {}", cmd::shown(&path));
-    }
-    figures::figures(&[])
+    figures::figures()
 }
 
-pub fn parse_options(args: &[String]) -> std::result::Result<Options, String> {
+pub fn parse_options(parser: &mut lexopt::Parser) -> Result<Options> {
     let mut options = Options { runs: 3, work_ms: None };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag, Some(value.to_string())),
-            None => (arg.as_str(), None),
-        };
-        let mut value = || {
-            inline.clone().or_else(|| args.next().cloned()).ok_or(format!("{flag} needs a value"))
-        };
-        match flag {
-            "--runs" => {
-                let text = value()?;
-                options.runs = text.parse().ok().filter(|&runs| runs > 0).ok_or(format!(
-                    "invalid value '{text}' for '--runs': expected a whole number of at least 1"
-                ))?;
-            }
-            "--work-ms" => {
-                let text = value()?;
-                let work_ms = text.parse().map_err(|_| {
-                    format!("invalid value '{text}' for '--work-ms': expected whole milliseconds")
-                })?;
-                options.work_ms = Some(work_ms);
-            }
-            _ => return Err(format!("unexpected argument '{arg}' for measure")),
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("runs") => options.runs = number(parser, "--runs", 1)? as usize,
+            Long("work-ms") => options.work_ms = Some(number(parser, "--work-ms", 0)?),
+            _ => return Err(arg.unexpected().into()),
         }
     }
     Ok(options)
 }
 
-fn run_lesson(exe: &Path, package: &str, options: &Options) -> Result<Vec<Value>> {
-    if !exe.is_file() {
-        return Err(Failure::new(format!(
-            "{} does not exist: the lesson's binary must be named like its package",
-            cmd::shown(exe)
-        )));
-    }
-    let work_ms = options.work_ms.map(|ms| ms.to_string());
-    let args: Vec<&str> = match &work_ms {
-        Some(ms) => vec!["--work-ms", ms],
-        None => Vec::new(),
-    };
-    let mut reports = Vec::new();
-    for run in 1..=options.runs {
-        cmd::step(&format!("measure: {package}, run {run} of {}", options.runs));
-        let report = lesson_report::run_autopilot(exe, &args, RUN_TIMEOUT)
-            .map_err(|e| Failure::new(format!("{package}, run {run}: {e}")))?;
-        eprintln!(
-            "max gap {:.1} ms, work {:.1} ms",
-            report.heartbeat.max_gap_ms, report.work.wall_ms
-        );
-        let value = serde_json::to_value(&report)
-            .map_err(|e| Failure::new(format!("{package}, run {run}: {e}")))?;
-        reports.push(value);
-    }
-    Ok(reports)
-}
-
-impl Machine {
-    fn probe() -> Self {
-        let ask = |program: &str, args: &[&str]| {
-            cmd::output(cmd::command(program).args(args)).unwrap_or_else(|| "unknown".into())
-        };
-        Self {
-            date_utc: ask("date", &["-u", "+%Y-%m-%d"]),
-            host: ask("uname", &["-srm"]),
-            cpus: std::thread::available_parallelism().map_or(1, usize::from),
-            rustc: ask("rustc", &["--version"]),
-        }
-    }
-}
-
-/// Saves one lesson's reports as `<package>.json`, with where and how they were measured.
-fn write_lesson(
-    dir: &Path,
-    measurement: &Runs,
-    machine: &Machine,
-    options: &Options,
-) -> Result<PathBuf> {
-    let generated = json!({
-        "date_utc": machine.date_utc,
-        "host": machine.host,
-        "cpus": machine.cpus,
-        "rustc": machine.rustc,
-        "runs": options.runs,
-        "work_ms": options.work_ms,
-    });
-    let json = data_file(&generated, &measurement.reports)
-        .map_err(|e| Failure::new(format!("{}: {e}", measurement.package)))?;
-    let path = dir.join(format!("{}.json", measurement.package));
-    std::fs::write(&path, json)
-        .map_err(|e| Failure::new(format!("cannot write {}: {e}", cmd::shown(&path))))?;
-    Ok(path)
+/// The option's value as a whole number of at least `min`, or one line saying it is not.
+fn number(parser: &mut lexopt::Parser, option: &str, min: u64) -> Result<u64> {
+    let value = parser.value()?;
+    let number = value.to_str().and_then(|text| text.parse().ok()).filter(|n| *n >= min);
+    let expected = format!("expected a whole number of at least {min}");
+    number.ok_or_else(|| {
+        Failure::usage(format!("invalid value {value:?} for '{option}': {expected}"))
+    })
 }
 
 /// `{"generated": {...}, "reports": [...]}` with one report per line: pretty-printed, the
@@ -180,7 +108,11 @@ mod tests {
     use super::*;
 
     fn options(args: &[&str]) -> std::result::Result<Options, String> {
-        parse_options(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+        let mut parser = lexopt::Parser::from_args(args.iter().copied());
+        parse_options(&mut parser).map_err(|failure| {
+            assert_eq!(failure.code, cmd::EXIT_USAGE);
+            failure.message.unwrap()
+        })
     }
 
     #[test]
@@ -195,10 +127,16 @@ mod tests {
 
     #[test]
     fn rejects_bad_options_with_one_line() {
-        assert!(options(&["--runs", "0"]).unwrap_err().contains("--runs"));
-        assert!(options(&["--runs"]).unwrap_err().contains("needs a value"));
-        assert!(options(&["--work-ms", "fast"]).unwrap_err().contains("--work-ms"));
-        assert!(options(&["--fast"]).unwrap_err().contains("--fast"));
+        for (args, expected) in [
+            (&["--runs", "0"][..], "invalid value \"0\" for '--runs'"),
+            (&["--runs"], "missing argument for option '--runs'"),
+            (&["--work-ms", "fast"], "invalid value \"fast\" for '--work-ms'"),
+            (&["--fast"], "invalid option '--fast'"),
+            (&["extra"], "unexpected argument \"extra\""),
+        ] {
+            let error = options(args).unwrap_err();
+            assert!(error.starts_with(expected) && !error.contains('\n'), "{error}");
+        }
     }
 
     #[test]

@@ -3,23 +3,28 @@
 
 use crate::cmd::{self, Failure, Result};
 use crate::{lessons, setup};
+use lexopt::prelude::*;
 
-pub fn run(args: &[String]) -> Result {
-    let Some((query, rest)) = args.split_first() else {
-        return Err(Failure::usage("run needs a lesson: cargo xtask run <lesson> [-- <args>]"));
+pub fn run(parser: &mut lexopt::Parser) -> Result {
+    let query = match parser.next()? {
+        Some(Value(query)) => query.string()?,
+        Some(arg) => return Err(arg.unexpected().into()),
+        None => {
+            return Err(Failure::usage("run needs a lesson: cargo xtask run <lesson> [-- <args>]"));
+        }
     };
     // Everything after the lesson is the lesson's; the `--` that says so is optional.
-    let lesson_args = match rest.split_first() {
-        Some((dashes, tail)) if dashes == "--" => tail,
-        _ => rest,
-    };
+    let mut rest: Vec<_> = parser.raw_args()?.collect();
+    if rest.first().is_some_and(|arg| arg == "--") {
+        rest.remove(0);
+    }
     // Before setup, so that a typo is not answered with apt-get.
-    let packages = lessons::discover()?;
-    let package = lessons::resolve(query, &packages).map_err(Failure::usage)?;
-    setup::setup()?;
+    let lessons = lessons::discover()?;
+    let package = lessons::resolve(&query, &lessons).map_err(Failure::usage)?;
+    setup::packages()?;
 
     let mut command = cmd::cargo();
-    command.args(["run", "-p", package, "--"]).args(lesson_args);
+    command.args(["run", "-p", package, "--"]).args(rest);
     cmd::step(&cmd::describe(&command));
     let status = cmd::status(&mut command)?;
     if status.success() { Ok(()) } else { Err(Failure::quiet(status)) }

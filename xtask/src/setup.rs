@@ -1,120 +1,164 @@
-//! `cargo xtask setup`: the Debian/Ubuntu packages the lessons build against (GTK 4 headers,
-//! found through pkg-config), the tests run under (Xvfb, which needs xauth), and the browser the
-//! book check opens the built book in (Chromium, headless).
+//! `cargo xtask setup`: what a fresh Debian/Ubuntu machine lacks. Debian packages: GTK 4's
+//! headers (found through pkg-config) for the lessons, Xvfb and xauth for the tests, Chromium and
+//! chromedriver for the browser test. From crates.io, at pinned versions, into $CARGO_HOME/bin:
+//! mdBook and lychee, which Debian does not package at the versions the book is checked with.
 
 use crate::cmd::{self, Failure, Result};
-use crate::version;
+use semver::{Version, VersionReq};
+use std::path::PathBuf;
 
 /// The gtk crate is built with its `v4_8` feature, so older GTK fails at link time with a far
 /// less helpful message than this check's.
-const MIN_GTK: [u64; 2] = [4, 8];
+const GTK: &str = ">=4.8";
 
-/// A package the machine lacks, and how we could tell.
-struct Lack {
-    package: &'static str,
-    why: String,
+/// Programs the tests and the book check run, by their Debian package.
+const PROGRAMS: [(&str, &str); 5] = [
+    ("pkg-config", "pkg-config"),
+    ("xvfb-run", "xvfb"),
+    ("xauth", "xauth"),
+    ("chromium", "chromium"),
+    ("chromedriver", "chromium-driver"),
+];
+
+/// A tool from crates.io at the version the book is checked with: another mdBook renders other
+/// HTML, which the browser test reads.
+#[derive(Clone, Copy)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
 }
 
+pub const MDBOOK: Tool = Tool { name: "mdbook", version: "0.5.4" };
+pub const LYCHEE: Tool = Tool { name: "lychee", version: "0.24.2" };
+
 pub fn setup() -> Result {
+    packages()?;
+    MDBOOK.ensure()?;
+    LYCHEE.ensure().map(drop)
+}
+
+/// The Debian packages alone: all that running a lesson needs.
+pub fn packages() -> Result {
     cmd::step("setup: checking system packages");
-    let lacking = check();
-    if lacking.is_empty() {
+    let missing = lacking();
+    if missing.is_empty() {
         eprintln!("system packages: ok");
         return Ok(());
     }
-    let packages: Vec<&str> = lacking.iter().map(|lack| lack.package).collect();
-    eprintln!("missing: {}", describe(&lacking));
-
-    if cmd::on_path("apt-get").is_none() {
+    eprintln!("missing: {}", describe(&missing));
+    let packages: Vec<&str> = missing.iter().map(|(package, _)| *package).collect();
+    let install = format!("apt-get install -y {}", packages.join(" "));
+    let is_root = cmd::output(cmd::command("id").arg("-u")).is_some_and(|uid| uid == "0");
+    if which::which("apt-get").is_err() {
         return Err(Failure::usage(format!(
-            "no apt-get here: install GTK 4 (>= {}) development files, pkg-config, xvfb-run, \
-             xauth and chromium with this system's package manager (Debian names: {})",
-            MIN_GTK.map(|n| n.to_string()).join("."),
-            packages.join(" ")
+            "no apt-get here: install the equivalent of {install}"
+        )));
+    } else if !is_root && cmd::output(cmd::command("sudo").args(["-n", "true"])).is_none() {
+        return Err(Failure::usage(format!(
+            "not root and sudo needs a password; run: sudo {install}"
         )));
     }
-    let sudo = if is_root() {
-        false
-    } else if can_sudo() {
-        true
-    } else {
-        return Err(Failure::usage(format!(
-            "not root and sudo needs a password; run: sudo apt-get install -y {}",
-            packages.join(" ")
-        )));
-    };
-
-    apt_get(sudo, &["update"])?;
-    apt_get(sudo, &[&["install", "-y"], packages.as_slice()].concat())?;
-
-    let still = check();
-    if still.is_empty() {
-        eprintln!("system packages: ok");
-        Ok(())
-    } else {
-        Err(Failure::new(format!("still missing after apt-get install: {}", describe(&still))))
+    apt_get(!is_root, &["update"])?;
+    apt_get(!is_root, &[&["install", "-y"], packages.as_slice()].concat())?;
+    match lacking().as_slice() {
+        [] => Ok(()),
+        still => Err(Failure::new(format!("still missing after {install}: {}", describe(still)))),
     }
 }
 
-fn check() -> Vec<Lack> {
-    let mut lacking = Vec::new();
-    let pkg_config = cmd::on_path("pkg-config").is_some();
-    if let Some(why) = gtk_problem(pkg_config) {
-        lacking.push(Lack { package: "libgtk-4-dev", why });
-    }
-    if !pkg_config {
-        lacking.push(Lack { package: "pkg-config", why: "pkg-config not on PATH".into() });
-    }
-    for (program, package) in [("xvfb-run", "xvfb"), ("xauth", "xauth"), ("chromium", "chromium")] {
-        if cmd::on_path(program).is_none() {
-            lacking.push(Lack { package, why: format!("{program} not on PATH") });
-        }
+/// Each package the machine lacks, and how we could tell.
+fn lacking() -> Vec<(&'static str, String)> {
+    let mut lacking: Vec<(&str, String)> = PROGRAMS
+        .into_iter()
+        .filter(|(program, _)| which::which(program).is_err())
+        .map(|(program, package)| (package, format!("{program} not on PATH")))
+        .collect();
+    let found = cmd::output(cmd::command("pkg-config").args(["--modversion", "gtk4"]));
+    if !found
+        .as_deref()
+        .and_then(lenient)
+        .is_some_and(|v| VersionReq::parse(GTK).is_ok_and(|req| req.matches(&v)))
+    {
+        let found = found.map_or("no gtk4 through pkg-config".into(), |v| format!("GTK {v}"));
+        lacking.push(("libgtk-4-dev", format!("{found}, the lessons need {GTK}")));
     }
     lacking
 }
 
-fn gtk_problem(pkg_config: bool) -> Option<String> {
-    if !pkg_config {
-        return Some("cannot ask pkg-config for gtk4".into());
-    }
-    let pkg_config = |args: &[&str]| cmd::output(cmd::command("pkg-config").args(args));
-    if pkg_config(&["--exists", "gtk4"]).is_none() {
-        return Some("pkg-config finds no gtk4".into());
-    }
-    let found = pkg_config(&["--modversion", "gtk4"]).unwrap_or_default();
-    match version::parse(&found) {
-        Some(parts) if version::at_least(&parts, &MIN_GTK) => None,
-        _ => Some(format!(
-            "GTK {found} found, the lessons need {} or newer",
-            MIN_GTK.map(|n| n.to_string()).join(".")
-        )),
-    }
-}
-
-fn describe(lacking: &[Lack]) -> String {
+fn describe(lacking: &[(&str, String)]) -> String {
     let parts: Vec<String> =
-        lacking.iter().map(|lack| format!("{} ({})", lack.package, lack.why)).collect();
+        lacking.iter().map(|(package, why)| format!("{package} ({why})")).collect();
     parts.join(", ")
 }
 
-fn is_root() -> bool {
-    cmd::output(cmd::command("id").arg("-u")).is_some_and(|uid| uid == "0")
-}
-
-fn can_sudo() -> bool {
-    cmd::on_path("sudo").is_some()
-        && cmd::output(cmd::command("sudo").args(["-n", "true"])).is_some()
+/// `4.8.3`, `4.10` or `4` as a semver version, missing parts counting as zero.
+fn lenient(text: &str) -> Option<Version> {
+    let padding = [".0.0", ".0", ""].get(text.matches('.').count()).copied().unwrap_or("");
+    Version::parse(&format!("{text}{padding}")).ok()
 }
 
 fn apt_get(sudo: bool, args: &[&str]) -> Result {
-    let mut command = if sudo {
-        // sudo resets the environment, so the variable travels on the command line instead.
-        let mut command = cmd::command("sudo");
-        command.args(["-n", "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]);
-        command
-    } else {
-        cmd::command("apt-get")
-    };
-    command.env("DEBIAN_FRONTEND", "noninteractive").args(args);
-    cmd::run(&mut command)
+    // sudo resets the environment, so the variable travels on the command line too.
+    let mut command = cmd::command(if sudo { "sudo" } else { "env" });
+    command.args(if sudo { &["-n", "env"][..] } else { &[] }).arg("DEBIAN_FRONTEND=noninteractive");
+    cmd::run(command.arg("apt-get").args(args))
+}
+
+impl Tool {
+    /// The tool at its pinned version, installed first if it is not here.
+    pub fn ensure(self) -> Result<PathBuf> {
+        if let Some(found) = self.find() {
+            return Ok(found);
+        }
+        let pinned = format!("={}", self.version);
+        cmd::run(cmd::cargo().args(["install", self.name, "--locked", "--version", &pinned]))?;
+        self.find()
+            .ok_or_else(|| Failure::new(format!("installed {}, yet cannot find it", self.name)))
+    }
+
+    /// $CARGO_HOME/bin first: that is where cargo installs it, and PATH may lack it or hold
+    /// another version before it.
+    fn find(self) -> Option<PathBuf> {
+        let home = std::env::var_os("CARGO_HOME").map(PathBuf::from);
+        let home = home.or_else(|| std::env::home_dir().map(|home| home.join(".cargo")));
+        let installed = home.map(|home| home.join("bin").join(self.name));
+        let version = |exe: &PathBuf| cmd::output(cmd::command(exe).arg("--version"));
+        [installed, which::which(self.name).ok()]
+            .into_iter()
+            .flatten()
+            .find(|exe| version(exe).is_some_and(|reported| self.is(&reported)))
+    }
+
+    /// Whether `--version`'s answer (`mdbook v0.5.4`, `lychee 0.24.2`) names the pinned version.
+    fn is(self, reported: &str) -> bool {
+        let mut words = reported.split_whitespace().map(|word| word.trim_start_matches('v'));
+        let found = words.find_map(|word| Version::parse(word).ok());
+        found.is_some_and(|found| Version::parse(self.version).ok() == Some(found))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gtk_versions_compare_as_numbers() {
+        let req = VersionReq::parse(GTK).unwrap();
+        for (found, ok) in
+            [("4.8.3", true), ("4.10", true), ("5", true), ("4.6.9", false), ("3.99", false)]
+        {
+            assert_eq!(lenient(found).is_some_and(|v| req.matches(&v)), ok, "{found}");
+        }
+        assert_eq!(lenient("not a version"), None);
+    }
+
+    #[test]
+    fn only_the_pinned_version_will_do() {
+        assert!(MDBOOK.is("mdbook v0.5.4"));
+        assert!(!MDBOOK.is("mdbook v0.5.3"));
+        assert!(!MDBOOK.is("mdbook v0.4.52"));
+        assert!(!MDBOOK.is("mdbook"));
+        assert!(LYCHEE.is("lychee 0.24.2"));
+        assert!(!LYCHEE.is("lychee 0.24.2-beta.1"));
+    }
 }

@@ -3,19 +3,14 @@
 
 use crate::cmd::{self, Result};
 use crate::{book, lint_policy, setup};
+use std::ffi::OsString;
 
-pub fn test(cargo_test_args: &[String]) -> Result {
-    setup::setup().map_err(|f| f.in_step("setup"))?;
+pub fn test(cargo_test_args: Vec<OsString>) -> Result {
+    setup::setup()?;
     cmd::run(cmd::cargo().args(["fmt", "--all", "--check"]))?;
-    cmd::run(cmd::cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    lint_policy::lint_policy().map_err(|f| f.in_step("lint-policy"))?;
+    let clippy = "clippy --workspace --all-targets -- -D warnings";
+    cmd::run(cmd::cargo().args(clippy.split(' ')))?;
+    lint_policy::lint_policy()?;
 
     // The lessons' tests open real windows; headless, Xvfb gives them a display to open them on.
     let mut tests = if cmd::has_display() {
@@ -28,7 +23,7 @@ pub fn test(cargo_test_args: &[String]) -> Result {
     tests.args(["test", "--workspace"]).args(cargo_test_args);
     cmd::run(&mut tests)?;
 
-    book::book().map_err(|f| f.in_step("book"))
+    book::book()
 }
 
 pub fn bless() -> Result {

@@ -1,9 +1,6 @@
-//! The heartbeat chart of a lesson: how long each gap between two ticks of the probe lasted,
-//! over the measurement window, for the median run. Drawn with plotters' SVG backend.
-//!
-//! Text is written as SVG `<text>` in the generic `sans-serif` family and rendered by whatever
-//! shows the SVG (the reader's browser), so no font is needed here; plotters estimates text
-//! widths for its layout without font metrics, which only the legend box depends on.
+//! The chart of a lesson's median run: each gap between two heartbeat ticks and each interval
+//! between two painted frames, over the measurement window, drawn by plotters as SVG. Its text is
+//! `<text>` in `sans-serif` that the reader's browser renders, so no font is needed here.
 
 use super::Measurement;
 use super::data::{self, median_run};
@@ -16,43 +13,47 @@ const HEIGHT: u32 = 520;
 const HEADER: u32 = 96;
 const FOOTER: u32 = 46;
 const FONT: &str = "sans-serif";
-/// The gap line's colour: plotters' palette blue, dark enough on white.
+/// plotters' palette blue and orange, dark enough on white.
 const LINE: RGBColor = RGBColor(31, 119, 180);
+const FRAMES: RGBColor = RGBColor(255, 127, 14);
+/// A free window paints at 60 Hz: a shorter last interval is one cut short by the window's end.
+const FRAME_MS: f64 = 1000.0 / 60.0;
 
-/// What the chart is drawn from: the median run's timeline and the probe's interval.
+/// What the chart is drawn from: the median run's timelines and the probe's interval.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     /// `[offset_ms, gap_ms]`: the gap that ended `offset_ms` after the window's start.
     pub timeline: Vec<[f64; 2]>,
+    /// `[offset_ms, interval_ms]` between painted frames, over the same window.
+    pub frames: Vec<[f64; 2]>,
     pub interval_ms: f64,
     pub max_gap_ms: f64,
 }
 
 /// The median run's series, or why there is none.
 pub fn series(reports: &[Value]) -> Result<(usize, Series), String> {
+    data::require(reports)?;
     let run = median_run(reports).ok_or("no run reports `/heartbeat/max_gap_ms`")?;
-    let heartbeat = &reports[run]["heartbeat"];
-    let timeline: Vec<[f64; 2]> = heartbeat["timeline"]
-        .as_array()
-        .ok_or_else(|| format!("run {} has no `/heartbeat/timeline`", run + 1))?
-        .iter()
-        .map(|point| match point.as_array().map(Vec::as_slice) {
-            Some([offset, gap]) => Some([offset.as_f64()?, gap.as_f64()?]),
+    let report = &reports[run];
+    let timeline = |pointer: &str| {
+        let points = report.pointer(pointer).and_then(Value::as_array);
+        let points = points.ok_or_else(|| format!("run {} has no `{pointer}`", run + 1))?;
+        let point = |point: &Value| match point.as_array()?.as_slice() {
+            [offset, ms] => Some([offset.as_f64()?, ms.as_f64()?]),
             _ => None,
-        })
-        .collect::<Option<_>>()
-        .ok_or_else(|| format!("run {}: a timeline point is not [offset_ms, gap_ms]", run + 1))?;
-    if timeline.is_empty() {
-        return Err(format!("run {}: the timeline is empty", run + 1));
-    }
-    let number = |pointer: &str| {
-        data::number(&reports[run], pointer)
-            .ok_or_else(|| format!("run {}: no number at `{pointer}`", run + 1))
+        };
+        match points.iter().map(point).collect::<Option<Vec<_>>>() {
+            Some(points) if !points.is_empty() => Ok(points),
+            Some(_) => Err(format!("run {}: `{pointer}` is empty", run + 1)),
+            None => Err(format!("run {}: a point of `{pointer}` is not [offset_ms, ms]", run + 1)),
+        }
     };
-    let interval_ms = number("/heartbeat/interval_ms")?;
-    let max_gap_ms = number("/heartbeat/max_gap_ms")?;
-    let timeline = drawn(timeline, interval_ms);
-    Ok((run, Series { timeline, interval_ms, max_gap_ms }))
+    let interval_ms = data::number(report, "/heartbeat/interval_ms")
+        .ok_or_else(|| format!("run {}: no number at `/heartbeat/interval_ms`", run + 1))?;
+    let max_gap_ms = data::number(report, "/heartbeat/max_gap_ms").unwrap_or_default();
+    let frames = drawn(timeline("/frames/timeline")?, FRAME_MS);
+    let timeline = drawn(timeline("/heartbeat/timeline")?, interval_ms);
+    Ok((run, Series { timeline, frames, interval_ms, max_gap_ms }))
 }
 
 /// The timeline without its last entry when that one is no stall. The last entry runs from the
@@ -96,40 +97,30 @@ pub fn y_range(timeline: &[[f64; 2]]) -> (f64, f64) {
 
 /// `Lesson 01 (blocking)` for `lesson-01-blocking`; other names as they are.
 pub fn lesson_title(package: &str) -> String {
-    let Some((number, name)) = package.strip_prefix("lesson-").and_then(|r| r.split_once('-'))
-    else {
-        return package.to_string();
-    };
-    format!("Lesson {number} ({})", name.replace('-', " "))
-}
-
-/// A tick label: `1`, `10`, `1000`, `0.1`.
-fn format_ms(value: f64) -> String {
-    if value >= 1.0 {
-        format!("{value:.0}")
-    } else {
-        let text = format!("{value:.3}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    match package.strip_prefix("lesson-").and_then(|rest| rest.split_once('-')) {
+        Some((number, name)) => format!("Lesson {number} ({})", name.replace('-', " ")),
+        None => package.to_string(),
     }
 }
 
-fn format_seconds(value: f64) -> String {
-    let text = format!("{value:.1}");
-    text.strip_suffix(".0").map_or(text.clone(), str::to_string)
+/// A label: `1000`, `0.1`, `2.5`, without the zeros a fixed number of decimals leaves.
+fn trimmed(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The chart of `measurement`'s median run, as an SVG document.
 pub fn heartbeat_svg(measurement: &Measurement) -> Result<String, String> {
     let (run, series) = series(&measurement.reports)?;
-    let title = format!("{}: gaps between heartbeat ticks", lesson_title(&measurement.package));
+    let title =
+        format!("{}: heartbeat gaps and frame intervals", lesson_title(&measurement.package));
     let meaning = [
         format!(
-            "A flat line near {0} ms means the main loop was free: the probe's {0} ms timer ran on \
-             time.",
-            format_ms(series.interval_ms)
+            "Lines near {} ms (heartbeat) and {FRAME_MS:.1} ms (frames) mean the loop was free \
+             and the window painted.",
+            trimmed(series.interval_ms, 3),
         ),
-        "A plateau at N ms means that for N ms nothing ran: no redraw, no click, no timer."
-            .to_string(),
+        "A plateau at N ms means that for N ms nothing ran, or nothing was painted.".to_string(),
     ];
     let provenance = [
         format!(
@@ -170,46 +161,47 @@ fn draw(
             footer.draw(&Text::new(line.clone(), (12, y), small.clone()))?;
         }
 
-        let end_s = series.timeline.last().map_or(1.0, |[offset, _]| offset / 1000.0);
-        let (low, high) = y_range(&series.timeline);
+        let both: Vec<[f64; 2]> = series.timeline.iter().chain(&series.frames).copied().collect();
+        let end_s = both.iter().map(|[offset, _]| offset / 1000.0).fold(0.001, f64::max);
+        let (low, high) = y_range(&both);
         let mut chart = ChartBuilder::on(&plot)
-            .margin_left(8)
+            .margin(8)
             .margin_right(20)
-            .margin_top(8)
             .x_label_area_size(44)
             .y_label_area_size(76)
             .build_cartesian_2d(0f64..end_s, (low..high).log_scale())?;
         chart
             .configure_mesh()
             .x_desc("time since the measurement window's start (s)")
-            .y_desc("gap between ticks (ms, log scale)")
-            .x_label_formatter(&|s| format_seconds(*s))
-            .y_label_formatter(&|ms| format_ms(*ms))
+            .y_desc("gap or interval (ms, log scale)")
+            .x_label_formatter(&|s| trimmed(*s, 1))
+            .y_label_formatter(&|ms| trimmed(*ms, 3))
             .axis_desc_style((FONT, 18))
             .label_style((FONT, 17))
             .light_line_style(RGBColor(244, 244, 244))
             .draw()?;
 
-        let interval = series.interval_ms;
+        let (interval, grey) = (series.interval_ms, RGBColor(120, 120, 120).stroke_width(1));
+        let dashes = DashedLineSeries::new([(0.0, interval), (end_s, interval)], 6, 5, grey);
         chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, interval), (end_s, interval)],
-                6,
-                5,
-                RGBColor(120, 120, 120).stroke_width(1),
-            ))?
-            .label(format!("the probe's interval: {} ms", format_ms(interval)))
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + 20, y)], RGBColor(120, 120, 120).stroke_width(1))
-            });
-        let clamp = |(t, gap): (f64, f64)| (t, gap.max(low));
-        chart
-            .draw_series(LineSeries::new(
-                steps(&series.timeline).into_iter().map(clamp),
+            .draw_series(dashes)?
+            .label(format!("the probe's interval: {} ms", trimmed(interval, 3)))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], grey));
+        let lines = [
+            (
+                &series.timeline,
                 LINE.stroke_width(2),
-            ))?
-            .label("gap between two ticks, over the time it lasted")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], LINE.stroke_width(2)));
+                "gap between two heartbeat ticks, over the time it lasted",
+            ),
+            (&series.frames, FRAMES.stroke_width(1), "interval between two painted frames"),
+        ];
+        for (timeline, style, label) in lines {
+            let points = steps(timeline).into_iter().map(|(t, ms)| (t, ms.max(low)));
+            chart
+                .draw_series(LineSeries::new(points, style))?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
+        }
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::LowerRight)
@@ -246,7 +238,17 @@ mod tests {
     use serde_json::json;
 
     fn report(max_gap: f64, timeline: Value) -> Value {
-        json!({"heartbeat": {"interval_ms": 10.0, "max_gap_ms": max_gap, "timeline": timeline}})
+        json!({
+            "heartbeat": {
+                "interval_ms": 10.0, "max_gap_ms": max_gap, "p99_gap_ms": 10.0,
+                "timeline": timeline
+            },
+            "frames": {
+                "per_s": 50.0, "max_interval_ms": max_gap, "p99_interval_ms": 17.0,
+                "timeline": [[16.0, 16.0], [max_gap + 16.0, max_gap], [max_gap + 17.0, 1.0]]
+            },
+            "input": {"to_paint_ms": {"p50": 9.0, "max": max_gap}},
+        })
     }
 
     #[test]
@@ -287,16 +289,21 @@ mod tests {
         let (run, series) = series(&reports).unwrap();
         assert_eq!(run, 2);
         assert_eq!(series.timeline, [[20.0, 20.0], [30.0, 10.0]], "without the window's end");
+        assert_eq!(series.frames, [[16.0, 16.0], [36.0, 20.0]], "the same run's frames");
         assert_eq!((series.interval_ms, series.max_gap_ms), (10.0, 20.0));
     }
 
     #[test]
     fn a_run_without_a_usable_timeline_is_an_error() {
         assert!(series(&[json!({})]).unwrap_err().contains("max_gap_ms"));
-        let no_timeline = json!({"heartbeat": {"interval_ms": 10.0, "max_gap_ms": 1.0}});
-        assert!(series(&[no_timeline]).unwrap_err().contains("timeline"));
+        let mut old = report(1.0, json!([[1.0, 1.0]]));
+        old.as_object_mut().unwrap().remove("frames");
+        assert!(series(&[old]).unwrap_err().contains("has no `frames.per_s`"));
         assert!(series(&[report(1.0, json!([]))]).unwrap_err().contains("empty"));
         assert!(series(&[report(1.0, json!([[1.0]]))]).unwrap_err().contains("[offset_ms"));
+        let mut no_frames = report(1.0, json!([[1.0, 1.0]]));
+        no_frames["frames"]["timeline"] = json!("none");
+        assert!(series(&[no_frames]).unwrap_err().contains("no `/frames/timeline`"));
     }
 
     #[test]
@@ -307,11 +314,12 @@ mod tests {
             "Lesson 02 (main context iteration)"
         );
         assert_eq!(lesson_title("other"), "other");
-        assert_eq!(format_ms(1000.0), "1000");
-        assert_eq!(format_ms(0.1), "0.1");
-        assert_eq!(format_ms(0.001), "0.001");
-        assert_eq!(format_seconds(2.0), "2");
-        assert_eq!(format_seconds(2.5), "2.5");
+        assert_eq!(trimmed(1000.0, 3), "1000");
+        assert_eq!(trimmed(0.1, 3), "0.1");
+        assert_eq!(trimmed(0.001, 3), "0.001");
+        assert_eq!(trimmed(2.0, 1), "2");
+        assert_eq!(trimmed(2.5, 1), "2.5");
+        assert_eq!(trimmed(20.0, 1), "20");
     }
 
     #[test]
@@ -332,8 +340,11 @@ mod tests {
         let measurement = Measurement { package: "lesson-01-blocking".into(), generated, reports };
         let svg = heartbeat_svg(&measurement).unwrap();
         assert!(svg.contains("<svg"), "{svg}");
-        assert!(svg.contains("<title>Lesson 01 (blocking): gaps between heartbeat ticks</title>"));
-        assert!(svg.contains("<desc>A flat line near 10 ms means the main loop was free"));
+        assert!(
+            svg.contains("<title>Lesson 01 (blocking): heartbeat gaps and frame intervals</title>")
+        );
+        assert!(svg.contains("<desc>Lines near 10 ms (heartbeat) and 16.7 ms (frames) mean"));
+        assert!(svg.contains("\ninterval between two painted frames\n"), "{svg}");
         assert!(
             svg.contains("on 2026-01-02 (Linux, 2 CPUs, rustc 1.95.0), with --work-ms 800.</desc>")
         );

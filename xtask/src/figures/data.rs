@@ -19,17 +19,15 @@ impl Measurement {
     /// Reads the text of `<package>.json`.
     pub fn parse(package: &str, text: &str) -> Result<Self, String> {
         let mut value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let generated = value.get_mut("generated").map(Value::take);
-        let Some(generated @ Value::Object(_)) = generated else {
-            return Err("no `generated` object".into());
-        };
-        let Some(Value::Array(reports)) = value.get_mut("reports").map(Value::take) else {
-            return Err("no `reports` array".into());
-        };
-        if reports.is_empty() {
-            return Err("`reports` is empty".into());
+        let mut take = |key| value.get_mut(key).map(Value::take).unwrap_or_default();
+        match (take("generated"), take("reports")) {
+            (generated @ Value::Object(_), Value::Array(reports)) if !reports.is_empty() => {
+                Ok(Self { package: package.to_string(), generated, reports })
+            }
+            (Value::Object(_), Value::Array(_)) => Err("`reports` is empty".into()),
+            (Value::Object(_), _) => Err("no `reports` array".into()),
+            _ => Err("no `generated` object".into()),
         }
-        Ok(Self { package: package.to_string(), generated, reports })
     }
 
     /// Where, on what and when: `2026-11-23 (Linux 6.1 x86_64, 8 CPUs, rustc 1.95.0)`.
@@ -46,10 +44,8 @@ impl Measurement {
 
     /// `3 runs`, `1 run`.
     pub fn runs(&self) -> String {
-        match self.reports.len() {
-            1 => "1 run".to_string(),
-            n => format!("{n} runs"),
-        }
+        let n = self.reports.len();
+        format!("{n} run{}", if n == 1 { "" } else { "s" })
     }
 
     /// The markdown caption every table of this measurement carries.
@@ -67,6 +63,27 @@ pub fn number(report: &Value, pointer: &str) -> Option<f64> {
     report.pointer(pointer).and_then(Value::as_f64)
 }
 
+/// Every figure the tables, charts and summary draw from, as JSON pointers: reports saved
+/// before they had frames and clicks lack some, and are measured again rather than drawn half.
+pub const REQUIRED: &str = "/heartbeat/max_gap_ms /heartbeat/p99_gap_ms /heartbeat/timeline \
+    /frames/per_s /frames/max_interval_ms /frames/p99_interval_ms /frames/timeline \
+    /input/to_paint_ms/max";
+
+/// An error naming the first field of [`REQUIRED`] that a run lacks.
+pub fn require(reports: &[Value]) -> Result<(), String> {
+    for (run, report) in reports.iter().enumerate() {
+        if let Some(missing) = REQUIRED.split(' ').find(|pointer| report.pointer(pointer).is_none())
+        {
+            return Err(format!(
+                "run {} has no `{}` (saved before reports had it?): run `cargo xtask measure`",
+                run + 1,
+                missing[1..].replace('/', ".")
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The run the chart shows: the one whose `/heartbeat/max_gap_ms` is the median. With an even
 /// number of runs there is no middle one, and the lower of the two middle runs is taken, so the
 /// chart always shows a run that happened. Runs without the figure are never picked.
@@ -82,22 +99,17 @@ pub fn median_run(reports: &[Value]) -> Option<usize> {
 
 /// Every `<package>.json` in `dir`, by package name.
 pub fn load_dir(dir: &Path) -> io::Result<Vec<Measurement>> {
-    let mut paths = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|ext| ext == "json") && path.is_file() {
-            paths.push(path);
-        }
-    }
+    let mut paths: Vec<_> =
+        std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<io::Result<_>>()?;
+    paths.retain(|path| path.extension().is_some_and(|ext| ext == "json") && path.is_file());
     paths.sort();
     let mut measurements = Vec::new();
     for path in paths {
-        let Some(package) = path.file_stem().and_then(|stem| stem.to_str()) else { continue };
-        let text = std::fs::read_to_string(&path)?;
-        let measurement = Measurement::parse(package, &text).map_err(|e| {
-            io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display()))
-        })?;
-        measurements.push(measurement);
+        let package = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
+        let measurement = Measurement::parse(package, &std::fs::read_to_string(&path)?);
+        let invalid =
+            |e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display()));
+        measurements.push(measurement.map_err(invalid)?);
     }
     Ok(measurements)
 }
@@ -122,6 +134,27 @@ mod tests {
         assert_eq!(median_run(&[]), None);
         assert_eq!(median_run(&[json!({}), json!({"heartbeat": {}})]), None);
         assert_eq!(median_run(&[json!({}), run(3.0)]), Some(1));
+    }
+
+    #[test]
+    fn runs_without_frames_or_clicks_are_named() {
+        let full = json!({
+            "heartbeat": {"max_gap_ms": 1.0, "p99_gap_ms": 1.0, "timeline": [[1.0, 1.0]]},
+            "frames": {"per_s": 60.0, "max_interval_ms": 17.0, "p99_interval_ms": 17.0,
+                       "timeline": [[17.0, 17.0]]},
+            "input": {"to_paint_ms": {"p50": 9.0, "max": 12.0}},
+        });
+        assert_eq!(require(&[full.clone(), full.clone()]), Ok(()));
+        let mut old = full.clone();
+        old.as_object_mut().unwrap().remove("frames");
+        let error = require(&[full.clone(), old]).unwrap_err();
+        assert_eq!(
+            error,
+            "run 2 has no `frames.per_s` (saved before reports had it?): run `cargo xtask measure`"
+        );
+        let mut no_paint = full;
+        no_paint["input"]["to_paint_ms"].as_object_mut().unwrap().remove("max");
+        assert!(require(&[no_paint]).unwrap_err().contains("`input.to_paint_ms.max`"));
     }
 
     #[test]

@@ -1,70 +1,64 @@
-//! `summary.md`: one table across the patterns, a row per pattern (and per flooding strategy).
-//!
-//! Where each cell comes from is written out in [`ROWS`]: the lesson's package, and a JSON
-//! pointer (RFC 6901) into each of its reports. Most rows read the common `heartbeat` and `work`
-//! fields; lesson 06 runs three strategies in one scenario and reports each one's figures
-//! inside its details, so its rows point there. Every cell is the median over the runs.
-//!
-//! A row whose lesson has no `<package>.json` yet is left out, with a line under the table
-//! saying so. A pointer that a lesson's reports do not have is an error: the mapping and the
-//! lesson disagree, and the cell is never guessed. The pointers of lessons 05, 06 and 07 were
-//! read from their `Details` structs before those lessons were first measured; the first
-//! `cargo xtask measure` with them confirms them (or names the pointer that is wrong).
+//! `summary.md`: a row per pattern (and per flooding strategy), each cell the median over the
+//! runs at a JSON pointer written out in [`ROWS`]. A row whose lesson has no `<package>.json` is
+//! left out, saying so; a pointer the reports lack is an error, never a guessed cell. The rows
+//! must match the lesson list ([`check_rows`], run by the book check).
 
 use super::Measurement;
 use super::table::{format_number, median};
 use serde_json::Value;
 
-/// One row of the summary.
+/// The columns after the pattern's, with the pointer most lessons' rows read each one from.
+const COLUMNS: [(&str, &str); 7] = [
+    ("heartbeat max gap (ms)", "/heartbeat/max_gap_ms"),
+    ("heartbeat p99 gap (ms)", "/heartbeat/p99_gap_ms"),
+    ("frames/s", "/frames/per_s"),
+    ("frame max interval (ms)", "/frames/max_interval_ms"),
+    ("frame p99 interval (ms)", "/frames/p99_interval_ms"),
+    ("click to paint, max (ms)", "/input/to_paint_ms/max"),
+    ("work wall (ms)", "/work/wall_ms"),
+];
+
 #[derive(Debug)]
 pub struct Row {
+    /// The pattern; the lesson's number is added from its package.
     pub label: &'static str,
     pub package: &'static str,
-    /// The longest stall of the main loop: heartbeat max gap, in ms.
-    pub max_gap: &'static str,
-    /// What the loop usually felt like: heartbeat p99 gap, in ms.
-    pub p99_gap: &'static str,
-    /// How long the work took, wall-clock, in ms.
-    pub work_wall: &'static str,
-    /// The lesson's key figures, for the notes column.
-    pub notes: &'static [Note],
+    /// Where each of [`COLUMNS`] comes from.
+    pub pointers: [&'static str; 7],
+    /// `(text, pointer, decimals)`: the text with `{}` replaced by the median at the pointer.
+    pub notes: &'static [(&'static str, &'static str, usize)],
 }
 
-/// A figure in the notes column: `text` with `{}` replaced by the median at `pointer`.
-#[derive(Debug)]
-pub struct Note {
-    pub text: &'static str,
-    pub pointer: &'static str,
-    pub decimals: usize,
+const fn common(
+    label: &'static str,
+    package: &'static str,
+    notes: &'static [(&'static str, &'static str, usize)],
+) -> Row {
+    let c = COLUMNS;
+    let pointers = [c[0].1, c[1].1, c[2].1, c[3].1, c[4].1, c[5].1, c[6].1];
+    Row { label, package, pointers, notes }
 }
 
-const MAX_GAP: &str = "/heartbeat/max_gap_ms";
-const P99_GAP: &str = "/heartbeat/p99_gap_ms";
-const WORK_WALL: &str = "/work/wall_ms";
-
-const fn note(text: &'static str, pointer: &'static str, decimals: usize) -> Note {
-    Note { text, pointer, decimals }
-}
-
-const fn common(label: &'static str, package: &'static str, notes: &'static [Note]) -> Row {
-    Row { label, package, max_gap: MAX_GAP, p99_gap: P99_GAP, work_wall: WORK_WALL, notes }
-}
-
-/// Lesson 06's rows: the heartbeat over each strategy's own run (`heartbeat_*_gap_ms`, from
-/// its press to the end of the run) and that run's wall time (`run_wall_ms`, from the press to
-/// the window showing the last update), in `/<strategy>/...`.
+/// Lesson 07's rows: each strategy's own run, from its press to the window showing the last
+/// update, in `/<strategy>/...`.
 macro_rules! flooding {
     ($label:literal, $strategy:literal) => {
         Row {
             label: $label,
             package: "lesson-07-flooding",
-            max_gap: concat!("/", $strategy, "/heartbeat_max_gap_ms"),
-            p99_gap: concat!("/", $strategy, "/heartbeat_p99_gap_ms"),
-            work_wall: concat!("/", $strategy, "/run_wall_ms"),
+            pointers: [
+                concat!("/", $strategy, "/heartbeat_max_gap_ms"),
+                concat!("/", $strategy, "/heartbeat_p99_gap_ms"),
+                concat!("/", $strategy, "/frames/per_s"),
+                concat!("/", $strategy, "/frames/max_interval_ms"),
+                concat!("/", $strategy, "/frames/p99_interval_ms"),
+                concat!("/", $strategy, "/input/to_paint_ms/max"),
+                concat!("/", $strategy, "/run_wall_ms"),
+            ],
             notes: &[
-                note("max queue depth {}", concat!("/", $strategy, "/max_queue_depth"), 0),
-                note("peak memory +{} MiB", concat!("/", $strategy, "/memory_growth_mib"), 1),
-                note("oldest event shown {} ms late", concat!("/", $strategy, "/max_lag_ms"), 0),
+                ("max queue depth {}", concat!("/", $strategy, "/max_queue_depth"), 0),
+                ("peak memory +{} MiB", concat!("/", $strategy, "/memory_growth_mib"), 1),
+                ("oldest event shown {} ms late", concat!("/", $strategy, "/max_lag_ms"), 0),
             ],
         }
     };
@@ -73,119 +67,130 @@ macro_rules! flooding {
 /// The summary's rows, in the book's order.
 pub const ROWS: &[Row] = &[
     common(
-        "blocking (01)",
+        "blocking",
         "lesson-01-blocking",
-        &[note("a click during the work waited {} ms", "/queued_click_waited_ms", 0)],
+        &[("a click during the work waited {} ms", "/queued_click_waited_ms", 0)],
     ),
     common(
-        "main-context iteration (02)",
+        "main-context iteration",
         "lesson-02-main-context-iteration",
         &[
-            note("work {} % slower than without draining", "/overhead_pct", 1),
-            note("handlers nested {} deep", "/max_nesting_depth", 0),
+            ("work {} % slower than without draining", "/overhead_pct", 1),
+            ("handlers nested {} deep", "/max_nesting_depth", 0),
         ],
     ),
     common(
-        "thread pool (03)",
+        "thread pool",
         "lesson-03-thread-pool",
         &[
-            note("CPU batch {}× faster", "/cpu_batch/speedup", 2),
-            note("on {} threads", "/cpu_batch/threads", 0),
+            ("CPU batch {}× faster", "/cpu_batch/speedup", 2),
+            ("on {} threads", "/cpu_batch/threads", 0),
         ],
     ),
     common(
-        "worker object (04)",
+        "worker object",
         "lesson-04-worker-object",
         &[
-            note("pause answered in {} ms", "/pause_latency_ms", 1),
-            note("cancel seen in {} ms", "/cancel_seen_ms", 1),
+            ("pause answered in {} ms", "/pause_latency_ms", 1),
+            ("cancel seen in {} ms", "/cancel_seen_ms", 1),
         ],
     ),
     common(
-        "shared data (05)",
+        "shared data",
         "lesson-05-shared-data",
         &[
-            note("a deep clone of the table {} ms", "/clone_ms", 1),
-            note("a move there and back {} ms", "/move_round_trip_ms", 2),
-            note("an Arc clone {} ns", "/arc_clone_ns", 0),
+            ("a deep clone of the table {} ms", "/clone_ms", 1),
+            ("a move there and back {} ms", "/move_round_trip_ms", 2),
+            ("an Arc clone {} ns", "/arc_clone_ns", 0),
         ],
     ),
-    flooding!("flooding: naive (06)", "naive"),
-    flooding!("flooding: bounded (06)", "bounded"),
-    flooding!("flooding: coalesced (06)", "coalesced"),
+    flooding!("flooding: naive", "naive"),
+    flooding!("flooding: bounded", "bounded"),
+    flooding!("flooding: coalesced", "coalesced"),
     common(
-        "async I/O (07)",
+        "async I/O",
         "lesson-08-async-io",
         &[
-            note("the read held the main loop {} ms at most", "/read/task/longest_poll_ms", 2),
-            note("{} MiB/s", "/read/mib_per_s", 1),
+            ("the read held the main loop {} ms at most", "/read/task/longest_poll_ms", 2),
+            ("{} MiB/s", "/read/mib_per_s", 1),
         ],
     ),
 ];
+
+impl Row {
+    /// `blocking (01)`.
+    pub fn name(&self) -> String {
+        let number = self.package.strip_prefix("lesson-").and_then(|rest| rest.get(..2));
+        format!("{} ({})", self.label, number.unwrap_or("?"))
+    }
+}
+
+/// Where [`ROWS`] and the lesson list disagree: a row for a package that is no lesson, or a
+/// lesson without a row.
+pub fn check_rows(lessons: &[&str]) -> Vec<String> {
+    let stray = ROWS.iter().filter(|row| !lessons.contains(&row.package));
+    let mut problems: Vec<String> = stray
+        .map(|row| {
+            format!("the summary's row {:?} is for {}, which is no lesson", row.name(), row.package)
+        })
+        .collect();
+    let missing = lessons.iter().filter(|lesson| !ROWS.iter().any(|row| row.package == **lesson));
+    problems.extend(missing.map(|lesson| format!("lesson {lesson} has no row in the summary")));
+    problems
+}
 
 /// The median at `pointer` over `reports`, formatted: whole numbers stay whole. `Ok(None)` when
 /// every run has the field but none has a number in it (a `null`: not measured on this
 /// machine); an error when no run has the field at all.
 pub fn cell(reports: &[Value], pointer: &str, decimals: usize) -> Result<Option<String>, String> {
     let found: Vec<&Value> = reports.iter().filter_map(|report| report.pointer(pointer)).collect();
+    let numbers: Vec<f64> = found.iter().filter_map(|value| value.as_f64()).collect();
     if found.is_empty() {
         return Err(format!("no run has `{pointer}`"));
+    } else if numbers.is_empty() {
+        let all_null = found.iter().all(|value| value.is_null());
+        return all_null.then_some(None).ok_or(format!("`{pointer}` is not a number"));
     }
-    let numbers: Vec<f64> = found.iter().filter_map(|value| value.as_f64()).collect();
-    if numbers.is_empty() {
-        return if found.iter().all(|value| value.is_null()) {
-            Ok(None)
-        } else {
-            Err(format!("`{pointer}` is not a number"))
-        };
-    }
-    let value = median(&numbers);
-    let integer = found.iter().all(|value| value.is_i64() || value.is_u64());
-    Ok(Some(if integer && value.fract() == 0.0 {
-        format_number(value, true)
-    } else {
-        format!("{value:.decimals$}")
-    }))
+    let (value, integer) = (median(&numbers), found.iter().all(|v| v.is_i64() || v.is_u64()));
+    let whole = integer && value.fract() == 0.0;
+    Ok(Some(if whole { format_number(value, true) } else { format!("{value:.decimals$}") }))
 }
 
-/// One row's cells, from its lesson's reports.
-pub fn cells(row: &Row, reports: &[Value]) -> Result<[String; 4], String> {
-    let column = |pointer| cell(reports, pointer, 1).map(|c| c.unwrap_or_else(|| "n/a".into()));
-    let mut notes = Vec::new();
-    for note in row.notes {
-        if let Some(value) = cell(reports, note.pointer, note.decimals)? {
-            notes.push(note.text.replace("{}", &value));
-        }
+/// One row's cells, from its lesson's reports: the columns, then the notes.
+pub fn cells(row: &Row, reports: &[Value]) -> Result<Vec<String>, String> {
+    let mut cells = Vec::new();
+    for pointer in row.pointers {
+        cells.push(cell(reports, pointer, 1)?.unwrap_or_else(|| "n/a".into()));
     }
-    Ok([column(row.max_gap)?, column(row.p99_gap)?, column(row.work_wall)?, notes.join("; ")])
+    let mut notes = Vec::new();
+    for (text, pointer, decimals) in row.notes {
+        notes.extend(cell(reports, pointer, *decimals)?.map(|value| text.replace("{}", &value)));
+    }
+    cells.push(notes.join("; "));
+    Ok(cells)
 }
 
 /// `summary.md` from every measurement at hand.
 pub fn markdown(measurements: &[Measurement]) -> Result<String, String> {
-    let mut table = String::from(
-        "| pattern | heartbeat max gap (ms) | heartbeat p99 gap (ms) | work wall (ms) | notes |\n\
-         |---|--:|--:|--:|---|\n",
-    );
-    let mut missing: Vec<&str> = Vec::new();
-    let mut sources: Vec<(String, Vec<&str>)> = Vec::new();
-    let mut problems = Vec::new();
+    let headers = COLUMNS.map(|(header, _)| header).join(" | ");
+    let mut table = format!("| pattern | {headers} | notes |\n|---|{}---|\n", "--:|".repeat(7));
+    let (mut missing, mut machines, mut problems) = (Vec::new(), Vec::new(), Vec::new());
     for row in ROWS {
         let Some(measurement) = measurements.iter().find(|m| m.package == row.package) else {
-            missing.push(row.label);
+            missing.push(row.name());
             continue;
         };
         match cells(row, &measurement.reports) {
             Ok(cells) => {
                 let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
-                table.push_str(&format!("| {} | {} |\n", row.label, cells.join(" | ")));
+                table.push_str(&format!("| {} | {} |\n", row.name(), cells.join(" | ")));
             }
-            Err(e) => problems.push(format!("{} ({}): {e}", row.label, row.package)),
+            Err(e) => problems.push(format!("{} ({}): {e}", row.name(), row.package)),
         }
-        let machine = format!("{}, median of {}", measurement.machine(), measurement.runs());
-        match sources.iter_mut().find(|(m, _)| *m == machine) {
-            Some((_, labels)) => labels.push(row.label),
-            None => sources.push((machine, vec![row.label])),
-        }
+        machines.push((
+            row.name(),
+            format!("{}, median of {}", measurement.machine(), measurement.runs()),
+        ));
     }
     if !problems.is_empty() {
         return Err(format!(
@@ -193,25 +198,24 @@ pub fn markdown(measurements: &[Measurement]) -> Result<String, String> {
             problems.join("; ")
         ));
     }
-
-    let mut out = match sources.as_slice() {
-        [] => "*No lesson has been measured yet: run `cargo xtask measure`.*\n\n".to_string(),
-        [(machine, _)] => format!("*Measured by `cargo xtask measure` on {machine}.*\n\n"),
-        several => {
-            let mut text = String::from("*Measured by `cargo xtask measure`:*\n\n");
-            for (machine, labels) in several {
-                text.push_str(&format!("- *{}: on {machine}.*\n", labels.join(", ")));
-            }
-            text.push('\n');
-            text
+    // One caption when every row was measured on the same machine, else one line per row.
+    let mut out = match machines.first() {
+        None => "*No lesson has been measured yet: run `cargo xtask measure`.*\n\n".to_string(),
+        Some((_, machine)) if machines.iter().all(|(_, m)| m == machine) => {
+            format!("*Measured by `cargo xtask measure` on {machine}.*\n\n")
+        }
+        Some(_) => {
+            let lines =
+                machines.iter().map(|(name, machine)| format!("- *{name}: on {machine}.*\n"));
+            format!("*Measured by `cargo xtask measure`:*\n\n{}\n", lines.collect::<String>())
         }
     };
     out.push_str(&table);
     if !missing.is_empty() {
+        let missing = missing.join(", ");
         out.push_str(&format!(
             "\n*Left out until their lessons are measured (no `generated/<package>.json`; run \
-             `cargo xtask measure`): {}.*\n",
-            missing.join(", ")
+             `cargo xtask measure`): {missing}.*\n"
         ));
     }
     Ok(out)
@@ -223,11 +227,17 @@ mod tests {
     use serde_json::json;
 
     fn report(max_gap: f64, speedup: f64) -> Value {
+        let frames = json!({"per_s": 58.5, "max_interval_ms": max_gap, "p99_interval_ms": 17.0});
+        let input = json!({"to_paint_ms": {"p50": 9.0, "max": 25.0}});
         json!({
             "heartbeat": {"max_gap_ms": max_gap, "p99_gap_ms": 10.25, "ticks": 3},
+            "frames": frames,
+            "input": input,
             "work": {"wall_ms": 5000.0},
             "cpu_batch": {"speedup": speedup, "threads": 2},
             "naive": {"heartbeat_max_gap_ms": 900.0, "heartbeat_p99_gap_ms": 50.0,
+                      "frames": {"per_s": 2.0, "max_interval_ms": 880.0, "p99_interval_ms": 800.0},
+                      "input": {"to_paint_ms": {"max": 950.0}},
                       "run_wall_ms": 2000.0, "max_queue_depth": 1000, "memory_growth_mib": null,
                       "max_lag_ms": 1500.4},
             "label": "text"
@@ -244,18 +254,33 @@ mod tests {
     fn every_row_points_somewhere_plausible() {
         for row in ROWS {
             assert!(row.package.starts_with("lesson-0"), "{}", row.label);
-            for pointer in [row.max_gap, row.p99_gap, row.work_wall]
-                .into_iter()
-                .chain(row.notes.iter().map(|n| n.pointer))
-            {
+            for pointer in row.pointers.into_iter().chain(row.notes.iter().map(|n| n.1)) {
                 assert!(pointer.starts_with('/') && !pointer.ends_with('/'), "{pointer}");
             }
             for note in row.notes {
-                assert_eq!(note.text.matches("{}").count(), 1, "{}", note.text);
+                assert_eq!(note.0.matches("{}").count(), 1, "{}", note.0);
             }
         }
-        let labels: Vec<&str> = ROWS.iter().map(|r| r.label).collect();
-        assert_eq!(labels.len(), 9, "01, 02, 03, 04, 05, three strategies of 06, 07");
+        let names: Vec<String> = ROWS.iter().map(Row::name).collect();
+        assert_eq!(names[5], "flooding: naive (07)");
+        assert_eq!(names[8], "async I/O (08)");
+    }
+
+    #[test]
+    fn rows_and_lessons_must_match() {
+        let packages: Vec<&str> = ROWS.iter().map(|row| row.package).collect();
+        assert!(check_rows(&packages).is_empty());
+        let mut lessons: Vec<&str> =
+            packages.iter().copied().filter(|p| *p != "lesson-05-shared-data").collect();
+        lessons.push("lesson-06-locks");
+        assert_eq!(
+            check_rows(&lessons),
+            [
+                "the summary's row \"shared data (05)\" is for lesson-05-shared-data, which is no \
+                 lesson",
+                "lesson lesson-06-locks has no row in the summary",
+            ]
+        );
     }
 
     #[test]
@@ -276,16 +301,36 @@ mod tests {
         let row = ROWS.iter().find(|r| r.package == "lesson-03-thread-pool").unwrap();
         assert_eq!(
             cells(row, &reports).unwrap(),
-            ["20.0", "10.2", "5000.0", "CPU batch 1.70× faster; on 2 threads"].map(String::from)
+            [
+                "20.0",
+                "10.2",
+                "58.5",
+                "20.0",
+                "17.0",
+                "25.0",
+                "5000.0",
+                "CPU batch 1.70× faster; on 2 threads"
+            ]
         );
-        let naive = ROWS.iter().find(|r| r.label == "flooding: naive (06)").unwrap();
+        let naive = ROWS.iter().find(|r| r.label == "flooding: naive").unwrap();
         assert_eq!(
             cells(naive, &reports).unwrap(),
-            ["900.0", "50.0", "2000.0", "max queue depth 1000; oldest event shown 1500 ms late"]
-                .map(String::from)
+            [
+                "900.0",
+                "50.0",
+                "2.0",
+                "880.0",
+                "800.0",
+                "950.0",
+                "2000.0",
+                "max queue depth 1000; oldest event shown 1500 ms late"
+            ]
         );
         let blocking = ROWS.iter().find(|r| r.package == "lesson-01-blocking").unwrap();
         assert!(cells(blocking, &reports).unwrap_err().contains("/queued_click_waited_ms"));
+        let mut old = report(1.0, 1.0);
+        old.as_object_mut().unwrap().remove("frames");
+        assert!(cells(row, &[old]).unwrap_err().contains("no run has `/frames/per_s`"));
     }
 
     #[test]
@@ -295,18 +340,25 @@ mod tests {
             measurement("lesson-99-unknown", "2026-01-02", vec![report(1.0, 1.0)]),
         ];
         let text = markdown(&measurements).unwrap();
-        assert!(text.starts_with(
-            "*Measured by `cargo xtask measure` on 2026-01-02 (Linux, 2 CPUs, rustc 1.95.0), \
-             median of 1 run.*\n\n| pattern |"
-        ));
+        assert!(
+            text.starts_with(
+                "*Measured by `cargo xtask measure` on 2026-01-02 (Linux, 2 CPUs, rustc 1.95.0), \
+             median of 1 run.*\n\n| pattern | heartbeat max gap (ms) | heartbeat p99 gap (ms) | \
+             frames/s | frame max interval (ms) | frame p99 interval (ms) | click to paint, max \
+             (ms) | work wall (ms) | notes |\n|---|--:|--:|--:|--:|--:|--:|--:|---|\n"
+            ),
+            "{text}"
+        );
         assert!(text.contains(
-            "\n| thread pool (03) | 12.0 | 10.2 | 5000.0 | CPU batch 1.90× faster; on 2 threads |\n"
-        ));
+            "\n| thread pool (03) | 12.0 | 10.2 | 58.5 | 12.0 | 17.0 | 25.0 | 5000.0 | CPU batch \
+             1.90× \
+             faster; on 2 threads |\n"
+        ), "{text}");
         assert_eq!(text.matches("\n| ").count(), 2, "the header and one row:\n{text}");
         assert!(text.contains(
             "run `cargo xtask measure`): blocking (01), main-context iteration (02), worker \
-             object (04), shared data (05), flooding: naive (06), flooding: bounded (06), \
-             flooding: coalesced (06), async I/O (07).*\n"
+             object (04), shared data (05), flooding: naive (07), flooding: bounded (07), \
+             flooding: coalesced (07), async I/O (08).*\n"
         ));
     }
 

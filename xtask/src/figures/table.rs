@@ -5,7 +5,8 @@ use serde_json::Value;
 
 /// Fields that are not figures: the lesson's name, the probe's setting, and the raw series that
 /// charts draw but a table cannot show.
-const SKIPPED: [&str; 3] = ["lesson", "heartbeat.interval_ms", "heartbeat.timeline"];
+const SKIPPED: [&str; 4] =
+    ["lesson", "heartbeat.interval_ms", "heartbeat.timeline", "frames.timeline"];
 
 /// One row of the table, already formatted.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,8 +38,8 @@ fn flatten_into(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
     }
 }
 
-/// One row per figure found in any run; the figures every lesson has come first, so tables of
-/// different lessons line up.
+/// One row per figure found in any run; the figures every lesson has come first (the heartbeat,
+/// the frames painted, the clicks, the work), so tables of different lessons line up.
 pub fn rows(reports: &[Value]) -> Vec<Row> {
     let runs: Vec<Vec<(String, Value)>> = reports.iter().map(flatten).collect();
     let mut names: Vec<&str> = Vec::new();
@@ -62,49 +63,35 @@ pub fn rows(reports: &[Value]) -> Vec<Row> {
         .collect()
 }
 
-fn common_rank(name: &str) -> u8 {
-    if name.starts_with("heartbeat.") {
-        0
-    } else if name.starts_with("work.") {
-        1
-    } else {
-        2
-    }
+fn common_rank(name: &str) -> usize {
+    let common = ["heartbeat.", "frames.", "input.", "work."];
+    common.iter().position(|prefix| name.starts_with(prefix)).unwrap_or(common.len())
 }
 
 fn row(name: &str, values: &[&Value]) -> Row {
-    let figure = name.to_string();
     let numbers: Option<Vec<f64>> = values.iter().map(|v| v.as_f64()).collect();
     let flags: Option<Vec<bool>> = values.iter().map(|v| v.as_bool()).collect();
-    match (numbers, flags) {
+    let dash = || "-".to_string();
+    let [median, min, max] = match (numbers, flags) {
         (Some(numbers), _) if !numbers.is_empty() => {
             let integer = values.iter().all(|v| v.is_i64() || v.is_u64());
             let min = numbers.iter().copied().fold(f64::INFINITY, f64::min);
             let max = numbers.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            Row {
-                figure,
-                median: format_number(median(&numbers), integer),
-                min: format_number(min, integer),
-                max: format_number(max, integer),
-            }
+            [median(&numbers), min, max].map(|n| format_number(n, integer))
         }
         (_, Some(flags)) if !flags.is_empty() => {
-            let trues = flags.iter().filter(|&&flag| flag).count();
-            let median = if trues == flags.len() || trues == 0 {
-                (trues > 0).to_string()
-            } else {
-                format!("{trues} of {} true", flags.len())
-            };
-            Row { figure, median, min: "-".into(), max: "-".into() }
+            let (trues, runs) = (flags.iter().filter(|&&flag| flag).count(), flags.len());
+            let agree = trues == runs || trues == 0;
+            [
+                if agree { (trues > 0).to_string() } else { format!("{trues} of {runs} true") },
+                dash(),
+                dash(),
+            ]
         }
         // Text, lists, or a field whose type changed between runs: one value says what it is.
-        _ => Row {
-            figure,
-            median: values.first().map_or_else(String::new, |v| v.to_string()),
-            min: "-".into(),
-            max: "-".into(),
-        },
-    }
+        _ => [values.first().map_or_else(String::new, |v| v.to_string()), dash(), dash()],
+    };
+    Row { figure: name.to_string(), median, min, max }
 }
 
 /// The middle value, or the mean of the middle two; 0 for no values.
@@ -128,9 +115,8 @@ pub fn format_number(value: f64, integer: bool) -> String {
 pub fn markdown_table(rows: &[Row]) -> String {
     let mut out = String::from("| figure | median | min | max |\n|---|--:|--:|--:|\n");
     for row in rows {
-        let cells =
-            [format!("`{}`", row.figure), row.median.clone(), row.min.clone(), row.max.clone()];
-        let cells: Vec<String> = cells.iter().map(|cell| cell.replace('|', "\\|")).collect();
+        let cells = [&format!("`{}`", row.figure), &row.median, &row.min, &row.max];
+        let cells = cells.map(|cell| cell.replace('|', "\\|"));
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     out
@@ -147,6 +133,14 @@ mod tests {
             "heartbeat": {
                 "interval_ms": 10.0, "ticks": ticks, "max_gap_ms": max_gap, "p99_gap_ms": 10.0,
                 "timeline": [[10.0, 10.0]]
+            },
+            "frames": {
+                "count": 90, "per_s": 60.0, "max_interval_ms": max_gap, "p99_interval_ms": 16.7,
+                "timeline": [[16.7, 16.7]]
+            },
+            "input": {
+                "path": "xtest", "clicks": 1,
+                "to_handler_ms": {"p50": 2.0, "max": 2.0}, "to_paint_ms": {"p50": 9.0, "max": 12.5}
             },
             "work": { "wall_ms": 1500.26 },
             "changed": changed,
@@ -198,6 +192,10 @@ mod tests {
         assert_eq!(cells(by_name("changed")), row("2 of 3 true", "-", "-"));
         assert_eq!(cells(by_name("order")), row("[\"a\",\"b\"]", "-", "-"));
         assert_eq!(cells(by_name("chunks")), row("10", "10", "10"));
+        assert_eq!(cells(by_name("frames.per_s")), row("60.0", "60.0", "60.0"));
+        assert_eq!(cells(by_name("frames.max_interval_ms")), row("1500.0", "1490.0", "1520.5"));
+        assert_eq!(cells(by_name("input.to_paint_ms.max")), row("12.5", "12.5", "12.5"));
+        assert_eq!(cells(by_name("input.path")), row("\"xtest\"", "-", "-"));
 
         let order: Vec<&str> = rows.iter().map(|r| r.figure.as_str()).collect();
         assert_eq!(
@@ -206,6 +204,16 @@ mod tests {
                 "heartbeat.max_gap_ms",
                 "heartbeat.p99_gap_ms",
                 "heartbeat.ticks",
+                "frames.count",
+                "frames.max_interval_ms",
+                "frames.p99_interval_ms",
+                "frames.per_s",
+                "input.clicks",
+                "input.path",
+                "input.to_handler_ms.max",
+                "input.to_handler_ms.p50",
+                "input.to_paint_ms.max",
+                "input.to_paint_ms.p50",
                 "work.wall_ms",
                 "changed",
                 "chunks",
