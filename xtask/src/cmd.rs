@@ -95,17 +95,17 @@ pub fn run(command: &mut Command) -> Result {
 }
 
 pub fn status(command: &mut Command) -> Result<ExitStatus> {
-    command
-        .status()
-        .map_err(|e| Failure::new(format!("could not start `{}`: {e}", describe(command))))
+    command.status().map_err(|e| not_started(command, e))
 }
 
-/// `command`'s stdout and exit status (stderr goes where it was set to); only a failure to start
-/// is an error here.
+/// `command`'s stdout and exit status (stderr goes where it was set to, `status` leaves all three
+/// to the terminal); only a failure to start is an error.
 pub fn capture(command: &mut Command) -> Result<Output> {
-    command
-        .output()
-        .map_err(|e| Failure::new(format!("could not start `{}`: {e}", describe(command))))
+    command.output().map_err(|e| not_started(command, e))
+}
+
+fn not_started(command: &Command, e: std::io::Error) -> Failure {
+    Failure::new(format!("could not start `{}`: {e}", describe(command)))
 }
 
 /// For `map_err` on file system calls: `cannot read book/src: ...`.

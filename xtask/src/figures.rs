@@ -11,7 +11,6 @@ mod table;
 use crate::cmd::{self, Failure, Result};
 pub use data::Measurement;
 use std::path::Path;
-pub use summary::check_rows as check_summary_rows;
 
 /// Where the measurements are and the figures go, relative to the workspace root.
 pub const GENERATED: &str = "book/src/generated";
@@ -26,7 +25,8 @@ pub fn figures() -> Result {
             "no <package>.json in {GENERATED}: run `cargo xtask measure`"
         )));
     }
-    let mut files = vec![("summary.md".to_string(), summary::markdown(&measurements))];
+    let lessons = crate::lessons::discover()?;
+    let mut files = vec![("summary.md".to_string(), summary::markdown(&lessons, &measurements))];
     for measurement in &measurements {
         let package = &measurement.package;
         files.push((format!("{package}.md"), lesson_markdown(measurement)));

@@ -20,6 +20,32 @@ pub struct Lesson {
     pub qt: String,
     /// `minimal-01`, once the package has that example.
     pub example: Option<String>,
+    /// Its rows in the book's summary across patterns.
+    pub summary: Vec<SummaryRow>,
+    /// Where its Cargo.toml is, for messages.
+    pub manifest: String,
+}
+
+/// A row of the summary across patterns, as a lesson declares it in its
+/// `[package.metadata.lesson]`: `summary = [{ label, at, notes = [{ text, at, decimals }] }]`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct SummaryRow {
+    pub label: String,
+    /// Where the common figures (heartbeat, frames, input, work) are in the report: "" for the
+    /// report itself, `/naive` for lesson 07's naive run.
+    #[serde(default)]
+    pub at: String,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+/// A note of a summary row: `text` with `{}` replaced by the median at the pointer `at`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Note {
+    pub text: String,
+    pub at: String,
+    #[serde(default)]
+    pub decimals: usize,
 }
 
 /// The lessons, by number.
@@ -59,6 +85,12 @@ pub fn parse(metadata: &[u8]) -> std::result::Result<Vec<Lesson>, String> {
             pattern: text(lesson, "pattern")?,
             qt: text(lesson, "qt")?,
             example: has_example.then_some(example),
+            manifest: package["manifest_path"].as_str().unwrap_or(name).to_string(),
+            summary: match &lesson["summary"] {
+                Value::Null => Vec::new(),
+                rows => serde_json::from_value(rows.clone())
+                    .map_err(|e| format!("{name}'s summary rows: {e}"))?,
+            },
         });
     }
     lessons.sort_by(|a, b| (a.number, &a.package).cmp(&(b.number, &b.package)));
@@ -174,13 +206,15 @@ pub fn check(root: &Path, lessons: &[Lesson], summary: &[(usize, String)]) -> Ve
             format!("lesson {:02}'s chapter {}.md is not listed", lesson.number, lesson.package),
         ));
     }
-    let packages: Vec<&str> = lessons.iter().map(|lesson| lesson.package.as_str()).collect();
-    let rows = crate::figures::check_summary_rows(&packages).into_iter();
-    found.extend(rows.map(|message| ("xtask/src/figures/summary.rs", 0, message)));
-    found
+    let mut problems: Vec<Problem> = found
         .into_iter()
         .map(|(file, line, message)| Problem { file: root.join(file), line, message })
-        .collect()
+        .collect();
+    for lesson in lessons.iter().filter(|lesson| lesson.summary.is_empty()) {
+        let message = "no `summary` rows in [package.metadata.lesson]".to_string();
+        problems.push(Problem { file: lesson.manifest.clone().into(), line: 0, message });
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -194,7 +228,14 @@ mod tests {
         json!({
             "name": name,
             "description": format!("Lesson: {name}"),
-            "metadata": lesson.then(|| json!({"lesson": {"pattern": "p|q", "qt": "QThread"}})),
+            "metadata": lesson.then(|| json!({"lesson": {
+                "pattern": "p|q",
+                "qt": "QThread",
+                "summary": if name == "lesson-10-pool" { json!(null) } else { json!([{
+                    "label": "the pattern",
+                    "notes": [{"text": "{} ms", "at": "/x_ms"}],
+                }]) },
+            }})),
             "targets": targets,
         })
     }
@@ -302,11 +343,8 @@ mod tests {
         let problems = check(&dir, &lessons, &wrong);
         let _ = std::fs::remove_dir_all(&dir);
 
-        // The figures' rows are this project's lessons, not these three.
-        assert!(
-            only_rows.iter().all(|p| p.file.ends_with("xtask/src/figures/summary.rs")),
-            "{only_rows:#?}"
-        );
+        // Only lesson 10 declares no summary rows.
+        assert_eq!(only_rows.len(), 1, "{only_rows:#?}");
         let found: Vec<String> = problems.iter().map(ToString::to_string).collect();
         let found: Vec<&str> =
             found.iter().map(|p| p.trim_start_matches(&format!("{}/", dir.display()))).collect();
@@ -322,8 +360,8 @@ mod tests {
             ],
             "{found:#?}"
         );
-        let no_row =
-            "xtask/src/figures/summary.rs: lesson lesson-10-pool has no row in the summary";
+        let no_row = "lesson-10-pool: no `summary` rows in [package.metadata.lesson]";
         assert!(found.contains(&no_row), "{found:#?}");
+        assert_eq!(lessons[0].summary[0].notes[0].at, "/x_ms");
     }
 }

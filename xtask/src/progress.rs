@@ -14,11 +14,10 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(command: &'static str, steps: usize) -> Self {
+        let template = "{prefix} [{bar:24}] {pos}/{len} {elapsed} {msg}";
+        let style = ProgressStyle::with_template(template).unwrap_or(ProgressStyle::default_bar());
         let bar = std::io::stderr().is_terminal().then(|| {
-            let style =
-                ProgressStyle::with_template("{prefix} [{bar:24}] {pos}/{len} {elapsed} {msg}");
-            let bar = ProgressBar::new(steps as u64).with_prefix(command);
-            bar.set_style(style.unwrap_or_else(|_| ProgressStyle::default_bar()));
+            let bar = ProgressBar::new(steps as u64).with_prefix(command).with_style(style);
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });

@@ -7,8 +7,7 @@ use super::data::{self, median_run};
 use plotters::prelude::*;
 use serde_json::Value;
 
-/// About the width of mdBook's text column, so the chart is shown at its own size.
-const WIDTH: u32 = 800;
+const WIDTH: u32 = 800; // about the width of mdBook's text column
 const HEIGHT: u32 = 520;
 const HEADER: u32 = 96;
 const FOOTER: u32 = 46;
@@ -30,7 +29,6 @@ pub struct Series {
     pub max_gap_ms: f64,
 }
 
-/// The median run's series, or why there is none.
 pub fn series(reports: &[Value]) -> Result<(usize, Series), String> {
     data::require(reports)?;
     let run = median_run(reports).ok_or("no run reports `/heartbeat/max_gap_ms`")?;
