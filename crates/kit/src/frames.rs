@@ -1,9 +1,11 @@
-//! The frame probe: the moments the window finished painting a frame, from its
-//! frame clock's `after-paint` signal. A frame is what a person at the window
-//! sees change; none is painted while the main loop is held, and none while
-//! painting is starved by busier sources. The window's live graph redraws every
-//! frame, which keeps the frame clock running, so a free window paints about 60
-//! frames a second and a long interval is a stall a person would see.
+//! The frame probe: the moments the window's frame clock finished a frame, from
+//! its `after-paint` signal. In each frame GTK lays out and paints whatever
+//! changed, so a frame is a moment a person at the window could see something
+//! change; none comes while the main loop is held, and none while the frame
+//! clock's source (at `GDK_PRIORITY_REDRAW`) is starved by busier ones. The
+//! live graph's tick callback keeps the clock running every frame, so a free
+//! window completes about 60 a second and a long interval is a stall a person
+//! would see.
 
 use crate::log::{RECENT, TickLog};
 use gtk::prelude::*;
