@@ -21,6 +21,8 @@ use xdriver::Driver;
 /// How long a press waits for GTK to show the button hovered before clicking
 /// anyway.
 const HOVER: Duration = xdriver::HOVER;
+/// How many times a press aims at a button that does not light up.
+const AIMS: usize = 3;
 
 /// One click: sent, dispatched by GTK, handler done.
 #[derive(Debug, Clone, Copy)]
@@ -204,11 +206,18 @@ impl Hand {
         refuse_greyed_out(button)?;
         let sent = match &self.driver {
             Some(driver) => {
-                let target = self.target(button)?;
-                driver
-                    .move_to(target.xid, target.x, target.y)
-                    .map_err(x_error)?;
-                hovered(button).await;
+                // A layout change (a label that wraps, a table that widens)
+                // can move the button between aiming and clicking: a hand
+                // that sees no highlight aims again, a few times.
+                for _ in 0..AIMS {
+                    let target = self.target(button)?;
+                    driver
+                        .move_to(target.xid, target.x, target.y)
+                        .map_err(x_error)?;
+                    if hovered(button).await {
+                        break;
+                    }
+                }
                 let sent = Sent::default();
                 let (_, end) = self.buttons.expect(button, sent.clone());
                 let _ = sent.set(Instant::now());
@@ -402,9 +411,9 @@ fn refuse_greyed_out(button: &gtk::Button) -> Result<(), ScenarioError> {
 }
 
 /// Waits, for `HOVER` at most, until GTK shows the pointer over `button`.
-async fn hovered(button: &gtk::Button) {
+async fn hovered(button: &gtk::Button) -> bool {
     if button.state_flags().contains(gtk::StateFlags::PRELIGHT) {
-        return;
+        return true;
     }
     let (lit, lit_up) = async_channel::bounded(1);
     let id = button.connect_state_flags_changed(move |button, _| {
@@ -412,8 +421,9 @@ async fn hovered(button: &gtk::Button) {
             let _ = lit.try_send(());
         }
     });
-    let _ = glib::future_with_timeout(HOVER, lit_up.recv()).await;
+    let lit = glib::future_with_timeout(HOVER, lit_up.recv()).await;
     button.disconnect(id);
+    lit.is_ok()
 }
 
 /// The button under a pointer event on `window`, if there is one.
