@@ -345,6 +345,10 @@ struct Child {
 
 /// In the parent, runs `test` again in a child process and returns what the
 /// child did; in that child, runs `scenario` and exits 0 if it returns.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the test runs itself as a child and waits for it; no main loop"
+)]
 fn child(test: &str, scenario: fn()) -> Child {
     if std::env::var(CHILD).is_ok_and(|child| child == test) {
         scenario();
@@ -379,6 +383,10 @@ fn child(test: &str, scenario: fn()) -> Child {
 /// In the parent, runs `test` again in a child process and asserts that the
 /// child panicked with `message`; in that child, runs `scenario`, which should
 /// panic.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the test runs itself as a child and waits for it; no main loop"
+)]
 fn died_of(test: &str, scenario: fn(), message: &str) {
     if std::env::var(CHILD).is_ok_and(|child| child == test) {
         scenario();

@@ -1,6 +1,12 @@
 //! `cargo xtask <command>`: the project's chores as Rust, so they run the same on every machine
 //! without a shell script or a GTK build in the way.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "a command-line tool with no main loop: waiting for the \
+              programs it runs is its job"
+)]
+
 mod anchors;
 mod book;
 mod cmd;
@@ -36,6 +42,7 @@ Commands:
   figures                  draw book/src/generated/ from the saved reports
   screenshots              every lesson saves its window to book/src/images/<package>.png
   bless                    rewrite the compile-fail expectations (TRYBUILD=overwrite)
+  exercise [name] [flags]  list the exercises, or check one (--solution, --watch; xtask/exercises)
   help                     show this text
 ";
 
@@ -69,6 +76,7 @@ fn dispatch() -> Result {
         }
         "run" => run::run(&mut parser),
         "test" => test::test(parser.raw_args()?.collect()),
+        "exercise" => test::exercise(parser.raw_args()?.collect()),
         "measure" => measure::measure(&mut parser),
         other => {
             let command: fn() -> Result = match other {

@@ -59,6 +59,10 @@ pub fn check_command_line(exe: &Path) -> Result<(), String> {
     Ok(())
 }
 
+#[expect(
+    clippy::disallowed_methods,
+    reason = "a test runs a lesson to its end, never on a main loop"
+)]
 fn run(
     exe: &Path,
     args: &[&str],

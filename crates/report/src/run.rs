@@ -81,6 +81,10 @@ pub fn run_autopilot(
         }
         if started.elapsed() > timeout {
             let _ = child.kill();
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "a harness reaping a child it killed, never on a main loop"
+            )]
             let _ = child.wait();
             break None;
         }

@@ -61,6 +61,10 @@ pub fn check_stop_signal(
             Ok(line) => stderr.push(line),
             Err(_) => {
                 let _ = child.kill();
+                #[expect(
+                    clippy::disallowed_methods,
+                    reason = "a harness reaping a child it killed, never on a main loop"
+                )]
                 let _ = child.wait();
                 return Err(format!(
                     "the scenario never started; stderr:\n{}",
@@ -85,6 +89,10 @@ pub fn check_stop_signal(
         }
         if sent.elapsed() > within + Duration::from_secs(10) {
             let _ = child.kill();
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "a harness reaping a child it killed, never on a main loop"
+            )]
             let _ = child.wait();
             break None;
         }

@@ -83,6 +83,10 @@ impl Session {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
+                #[expect(
+                    clippy::disallowed_methods,
+                    reason = "a harness reaping a child it killed, never on a main loop"
+                )]
                 let _ = self.child.wait();
                 return Err(Error(format!(
                     "still running {timeout:?} after its window closed"
@@ -98,6 +102,10 @@ impl Drop for Session {
         // A check that failed half way must not leave its program running.
         if matches!(self.child.try_wait(), Ok(None)) {
             let _ = self.child.kill();
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "a harness reaping a child it killed, never on a main loop"
+            )]
             let _ = self.child.wait();
         }
     }

@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 const CHILD: &str = "LESSON_02_REENTRANT_CHILD";
 
 #[test]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the test runs itself as a child and waits for it; no main loop"
+)]
 fn draining_the_loop_from_inside_a_future_aborts() {
     if std::env::var_os(CHILD).is_some() {
         drain_from_inside_a_future();
