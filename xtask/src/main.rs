@@ -1,11 +1,7 @@
 //! `cargo xtask <command>`: the project's chores as Rust, so they run the same on every machine
 //! without a shell script or a GTK build in the way.
 
-#![expect(
-    clippy::disallowed_methods,
-    reason = "a command-line tool with no main loop: waiting for the \
-              programs it runs is its job"
-)]
+#![expect(clippy::disallowed_methods, reason = "no main loop: waiting for programs is its job")]
 
 mod anchors;
 mod book;
