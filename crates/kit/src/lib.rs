@@ -20,7 +20,9 @@ mod marks;
 mod options;
 mod pilot;
 mod screenshot;
+mod settle;
 mod signals;
+mod watch;
 mod watchdog;
 mod window;
 
@@ -31,6 +33,7 @@ pub use lesson_report::{FrameStats, HeartbeatStats, ms};
 pub use marks::mark;
 pub use options::{About, Options, Parsed, WORK_MS_RANGE, parse};
 pub use pilot::{Findings, Measured, Pilot, Pressed, ScenarioError, Span};
+pub use watch::Watch;
 pub use window::{LessonWindow, WeakLessonWindow};
 
 use gtk::prelude::*;

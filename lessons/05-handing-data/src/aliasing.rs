@@ -1,11 +1,12 @@
-//! The aliasing bug of the Qt tutorials, in the one form Rust allows: a worker hands the window
-//! a shared handle on its buffer, `Arc<Mutex<Vec<u64>>>`, and goes on writing into it. PySide's
-//! signal does the same with any Python object it carries; here the type says so.
+//! The aliasing bug of the Qt tutorials, in the one form Rust allows: a
+//! worker hands the window a shared handle on its buffer,
+//! `Arc<Mutex<Vec<u64>>>`, and goes on writing into it. PySide's signal does
+//! the same with any Python object it carries; here the type says so.
 
 use crate::threads::{Named, spawn_named};
 use async_channel::{Receiver, Sender};
-use serde::Serialize;
 use static_assertions::assert_impl_all;
+use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 pub const BATCH: usize = 10_000;
 /// The worker writes the next batch in this many steps...
 const REFILL_STEPS: usize = 20;
-/// ...with this pause between them, as if it were reading them from a device.
+/// ...with this pause between them, as if it read them from a device.
 const REFILL_PAUSE: Duration = Duration::from_millis(2);
 /// The worker thread's name.
 pub const THREAD_NAME: &str = "alias-worker";
@@ -24,9 +25,11 @@ pub const THREAD_NAME: &str = "alias-worker";
 pub enum Handoff {
     /// An `Arc` clone of its own buffer: the bug.
     ShareTheBuffer,
-    /// A copy of the buffer, taken under its lock: Python's `deepcopy` before the `emit`.
+    /// A copy of the buffer, taken under its lock: Python's `deepcopy`
+    /// before the `emit`.
     CloneUnderLock,
-    /// The buffer itself, taken out of the mutex with `mem::take`: nothing left to alias.
+    /// The buffer itself, taken out of the mutex with `mem::take`: nothing
+    /// is left to alias.
     Move,
 }
 
@@ -41,8 +44,9 @@ pub enum Readings {
 
 /// What the worker sends to the window.
 pub enum Message {
-    /// Batch 1, and what it held at the moment the worker sent it.
-    Sent { readings: Readings, at_send: Summary, handoff_took: Duration },
+    /// Batch 1, what it held when the worker sent it, and how long
+    /// preparing the handoff took the worker.
+    Sent { readings: Readings, at_send: Summary, took: Duration },
     /// The worker has written all of batch 2 and ends.
     Done,
 }
@@ -52,13 +56,11 @@ assert_impl_all!(Message: Send);
 // ANCHOR_END: messages
 
 /// What the window shows of a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
-    /// How many readings it holds.
     pub len: usize,
-    /// The first reading: batch `n`'s readings start at `n` million.
+    /// Batch `n`'s readings start at `n` million.
     pub first: u64,
-    /// The sum of all its readings.
     pub sum: u64,
 }
 
@@ -70,15 +72,18 @@ impl Summary {
             sum: readings.iter().sum(),
         }
     }
+}
 
-    /// Which batch the first reading belongs to.
-    pub fn batch(&self) -> u64 {
-        self.first / 1_000_000
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { len, first, sum } = self;
+        let batch = first / 1_000_000;
+        write!(f, "batch {batch}: {len} readings from {first}, sum {sum}")
     }
 }
 
 impl Readings {
-    /// What the window reads now: a shared buffer is read under its lock, briefly.
+    /// What the window reads now: a shared buffer under its lock, briefly.
     pub fn summary(&self) -> Summary {
         match self {
             Self::Shared(buffer) => Summary::of(&lock(buffer)),
@@ -91,14 +96,15 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Starts a worker that sends batch 1 the way `handoff` says, then writes batch 2.
+/// Starts a worker that sends batch 1 the way `handoff` says, then writes
+/// batch 2.
 pub fn spawn(
     handoff: Handoff,
     stop: Arc<AtomicBool>,
 ) -> std::io::Result<(Named, Receiver<Message>)> {
     let (sender, messages) = async_channel::unbounded();
-    let thread = spawn_named(THREAD_NAME, move || produce(handoff, &sender, &stop))?;
-    Ok((thread, messages))
+    let work = move || produce(handoff, &sender, &stop);
+    Ok((spawn_named(THREAD_NAME, work)?, messages))
 }
 
 // ANCHOR: produce
@@ -110,16 +116,16 @@ fn produce(handoff: Handoff, window: &Sender<Message>, stop: &AtomicBool) {
     let at_send = Summary::of(&lock(&buffer));
     let started = Instant::now();
     let readings = match handoff {
-        // The window gets a second handle on the buffer the worker is about to overwrite.
+        // A second handle on the buffer the worker is about to overwrite.
         Handoff::ShareTheBuffer => Readings::Shared(Arc::clone(&buffer)),
-        // The window gets a copy, taken while the lock is held: no writer can change the
+        // A copy, taken while the lock is held: no writer can change the
         // buffer halfway through the copy.
         Handoff::CloneUnderLock => Readings::Owned(lock(&buffer).clone()),
-        // The window gets the buffer itself; the worker's mutex is left holding an empty one.
+        // The buffer itself; the worker's mutex keeps an empty one.
         Handoff::Move => Readings::Owned(std::mem::take(&mut *lock(&buffer))),
     };
-    let handoff_took = started.elapsed();
-    let _ = window.try_send(Message::Sent { readings, at_send, handoff_took });
+    let took = started.elapsed();
+    let _ = window.try_send(Message::Sent { readings, at_send, took });
 
     // Batch 2 goes into the same buffer, a step at a time.
     lock(&buffer).clear();
@@ -131,7 +137,7 @@ fn produce(handoff: Handoff, window: &Sender<Message>, stop: &AtomicBool) {
         }
         #[expect(
             clippy::disallowed_methods,
-            reason = "the worker's pause between two reads of its device, on the worker thread"
+            reason = "the worker's pause between two reads of its device"
         )]
         std::thread::sleep(REFILL_PAUSE);
     }
@@ -142,40 +148,4 @@ fn produce(handoff: Handoff, window: &Sender<Message>, stop: &AtomicBool) {
 /// The readings of batch `n`: `n` million, `n` million + 1, ...
 fn batch(n: u64) -> impl Iterator<Item = u64> {
     (0..BATCH as u64).map(move |i| n * 1_000_000 + i)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Runs the worker to the end and returns what the window would show then.
-    fn after_the_worker(handoff: Handoff) -> (Summary, Summary) {
-        let (thread, messages) = spawn(handoff, Arc::default()).unwrap();
-        #[expect(clippy::disallowed_methods, reason = "a unit test, not the main loop")]
-        let Ok(Message::Sent { readings, at_send, .. }) = messages.recv_blocking() else {
-            panic!("no batch")
-        };
-        #[expect(clippy::disallowed_methods, reason = "a unit test, not the main loop")]
-        let done = messages.recv_blocking();
-        assert!(matches!(done, Ok(Message::Done)));
-        #[expect(clippy::disallowed_methods, reason = "a unit test, not the main loop")]
-        thread.handle.join().unwrap();
-        (at_send, readings.summary())
-    }
-
-    #[test]
-    fn a_shared_buffer_shows_the_next_batch() {
-        let (at_send, shown) = after_the_worker(Handoff::ShareTheBuffer);
-        assert_eq!((at_send.batch(), at_send.len), (1, BATCH));
-        assert_eq!((shown.batch(), shown.len), (2, BATCH));
-    }
-
-    #[test]
-    fn a_copy_or_a_move_shows_what_was_sent() {
-        for handoff in [Handoff::CloneUnderLock, Handoff::Move] {
-            let (at_send, shown) = after_the_worker(handoff);
-            assert_eq!(shown, at_send, "{handoff:?}");
-            assert_eq!(shown.batch(), 1);
-        }
-    }
 }
