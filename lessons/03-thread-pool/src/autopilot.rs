@@ -1,19 +1,22 @@
 //! Lesson 03's scenario. It reads the window as a user would, every few
 //! milliseconds: each job's row (queued, running, done, panicked,
-//! cancelled) and progress bar, the pool line's queue (`JobPool::queued`),
-//! the status line and the CPU batch's table. The probes say what the main
-//! loop and the screen did meanwhile.
+//! cancelled), its progress bar and its backtrace, the pool line's queue
+//! (`JobPool::queued`), the status line, the CPU batch's table and the
+//! 10,000 jobs table. The probes say what the main loop and the screen did
+//! meanwhile.
 
 mod batch_runs;
 mod job_rows;
+mod small_jobs;
 
 use crate::bench::BenchRow;
 use crate::jobs::MAX_THREADS;
 use crate::pattern::ThreadPoolLesson;
 use batch_runs::{BatchVariants, CpuBatch, RunSeen};
-use job_rows::{JobRow, QueueWatch, count};
+use job_rows::{BacktraceSeen, JobRow, QueueWatch, count};
 use lesson_kit::{Autopilot, Findings, Pilot, Pressed, ScenarioError};
 use serde::Serialize;
+use small_jobs::SmallJobs;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -67,17 +70,23 @@ impl Autopilot for ThreadPoolLesson {
         }
         let work_wall = started.elapsed();
 
-        // 3. A job that panics: its error shows, and the pool goes on.
+        // 3. A job that panics: its error shows, with its backtrace behind
+        //    an expander, and the pool goes on.
         press(&pilot, &self.fail).await?;
-        let error_row =
-            self.until_over(&pilot, first + watch.len(), patience).await?;
+        let failed = first + watch.len();
+        let error_row = self.until_over(&pilot, failed, patience).await?;
         let error_shown = self.window.status();
+        let error_backtrace = self.rows()[failed].backtrace.clone();
         press(&pilot, &self.danger).await?;
         let after = self.until_over(&pilot, first + watch.len() + 1, patience);
         let pool_survived_panic = after.await?.starts_with("done after");
         let span = pilot.span_since(span_from);
 
-        // 4. Two jobs and a batch left running: the kit closes the window
+        // 4. Many small jobs, three ways, after the span: for a second or
+        //    so their threads take every core at the window's priority.
+        let reuse = self.watch_small_jobs(&pilot, patience).await?;
+
+        // 5. Two jobs and a batch left running: the kit closes the window
         //    on them, and shutdown must stop them all.
         press(&pilot, &self.danger).await?;
         press(&pilot, &self.danger).await?;
@@ -105,8 +114,10 @@ impl Autopilot for ThreadPoolLesson {
                 status_while_working: status_while_working.unwrap_or_default(),
                 error_row,
                 error_shown,
+                error_backtrace,
                 pool_survived_panic,
                 cancelled_row,
+                reuse,
                 cpu_batch: CpuBatch::of(&runs),
                 batch_variants: BatchVariants {
                     all_cores: variant(&runs[1]),
@@ -166,10 +177,15 @@ pub struct Details {
     error_row: String,
     /// The status line then.
     error_shown: String,
+    /// The backtrace under the Fail job's row then, if the row had one.
+    error_backtrace: Option<BacktraceSeen>,
     /// A DANGER job queued after the panic ran, and its row said so.
     pool_survived_panic: bool,
     /// The row of a running job after Cancel all.
     cancelled_row: String,
+    /// 10,000 trivial jobs, three ways: what starting a thread costs next to
+    /// reusing one.
+    reuse: SmallJobs,
     /// The recommended run (every core, at lower priority) against the
     /// one-thread run, from the batch's table.
     cpu_batch: CpuBatch,

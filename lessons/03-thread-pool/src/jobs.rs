@@ -144,6 +144,7 @@ impl Jobs {
                 Event::Error(error) => {
                     let message = match error {
                         JobError::Panicked(panic) => {
+                            row.show_backtrace(&panic.backtrace);
                             format!("panicked: {panic}")
                         }
                         JobError::Failed(cancelled) => cancelled.to_string(),
@@ -204,9 +205,11 @@ fn n_jobs(n: u32) -> String {
     format!("{n} job{}", if n == 1 { "" } else { "s" })
 }
 
-/// One job's line in the window: its name and state, and its progress bar.
+/// One job's line in the window: its name and state, and its progress bar;
+/// under it, once the job has panicked, where it happened.
 struct JobRow {
     name: String,
+    row: gtk::Box,
     label: gtk::Label,
     progress: gtk::ProgressBar,
 }
@@ -226,8 +229,10 @@ impl JobRow {
         let line = gtk::Box::new(gtk::Orientation::Horizontal, 12);
         line.append(&label);
         line.append(&progress);
-        rows.append(&line);
-        Self { name: name.to_owned(), label, progress }
+        let row = gtk::Box::new(gtk::Orientation::Vertical, 2);
+        row.append(&line);
+        rows.append(&row);
+        Self { name: name.to_owned(), row, label, progress }
     }
 
     fn show_state(&self, state: &str) {
@@ -238,4 +243,31 @@ impl JobRow {
         self.progress.set_fraction(progress.fraction);
         self.progress.set_text(progress.message.as_deref());
     }
+
+    // ANCHOR: backtrace
+    /// The pool thread's stack when the job panicked, the Qt worker's
+    /// traceback. Closed until asked for: the message above says what went
+    /// wrong, the frames say where, for whoever fixes it.
+    fn show_backtrace(&self, backtrace: &str) {
+        if backtrace.is_empty() {
+            return; // no panic hook saw it: `resume_unwind` skips them
+        }
+        let frames = gtk::Label::builder()
+            .label(backtrace)
+            .selectable(true)
+            .xalign(0.0)
+            .yalign(0.0)
+            .build();
+        frames.add_css_class("monospace");
+        let scroller = gtk::ScrolledWindow::builder()
+            .child(&frames)
+            .min_content_height(160)
+            .build();
+        let expander = gtk::Expander::builder()
+            .label("Backtrace")
+            .child(&scroller)
+            .build();
+        self.row.append(&expander);
+    }
+    // ANCHOR_END: backtrace
 }

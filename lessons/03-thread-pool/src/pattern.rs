@@ -2,10 +2,12 @@
 //! a `glib::ThreadPool` (`jobs.rs`), the Rust counterpart of Qt's
 //! `QThreadPool` and `QRunnable`. The handler returns at once and the window
 //! stays alive. CPU batch compares ways to run a computation on every core
-//! (`bench.rs`).
+//! (`bench.rs`, the batch of `batch.rs` on the worker of `plain_worker.rs`),
+//! and 10,000 jobs ways to run many small jobs (`reuse.rs`).
 
 use crate::bench::Bench;
 use crate::jobs::{self, Jobs};
+use crate::reuse::Reuse;
 use gtk::prelude::*;
 use lesson_kit::{About, Lesson, LessonWindow, Stage};
 use std::cell::RefCell;
@@ -21,10 +23,12 @@ pub struct ThreadPoolLesson {
     pub work: Duration,
     pub jobs: Rc<Jobs>,
     pub bench: Rc<Bench>,
+    pub reuse: Rc<Reuse>,
     pub danger: gtk::Button,
     pub fail: gtk::Button,
     pub cancel: gtk::Button,
     pub batch: gtk::Button,
+    pub small_jobs: gtk::Button,
 }
 
 impl Lesson for ThreadPoolLesson {
@@ -36,7 +40,8 @@ impl Lesson for ThreadPoolLesson {
                   times and the extra jobs queue. Fail queues a job that \
                   panics: the error shows and the app carries on. CPU batch \
                   runs a computation on one thread, then three ways on every \
-                  core.",
+                  core. 10,000 jobs times many small jobs on a thread each, \
+                  on a glib::ThreadPool and with gio::spawn_blocking.",
         default_work: Duration::from_secs(5),
     };
 
@@ -46,11 +51,13 @@ impl Lesson for ThreadPoolLesson {
         let status = Rc::new(StatusLine::new(&window));
         let jobs = Jobs::new(&window, status.clone())
             .expect("glib can start the pool's threads");
-        let bench = Bench::new(&window, work, status);
+        let bench = Bench::new(&window, work, status.clone());
+        let reuse = Reuse::new(&window, status);
         let danger = window.add_button("DANGER!");
         let fail = window.add_button("Fail");
         let cancel = window.add_button("Cancel all");
         let batch = window.add_button("CPU batch");
+        let small_jobs = window.add_button("10,000 jobs");
 
         // ANCHOR: buttons
         danger.connect_clicked(glib::clone!(
@@ -90,20 +97,48 @@ impl Lesson for ThreadPoolLesson {
             }
         ));
         // ANCHOR_END: batch_button
+        small_jobs.connect_clicked(glib::clone!(
+            #[weak]
+            reuse,
+            move |button| {
+                button.set_sensitive(false);
+                glib::spawn_future_local(glib::clone!(
+                    #[strong]
+                    button,
+                    async move {
+                        reuse.tell(reuse.compare().await);
+                        button.set_sensitive(true);
+                    }
+                ));
+            }
+        ));
 
-        Self { window, work, jobs, bench, danger, fail, cancel, batch }
+        Self {
+            window,
+            work,
+            jobs,
+            bench,
+            reuse,
+            danger,
+            fail,
+            cancel,
+            batch,
+            small_jobs,
+        }
     }
 
     fn shutdown(&self) -> Result<(), String> {
         // ANCHOR: shutdown
         // Halts a CPU batch if one runs (a running piece ends its piece, the
         // others never start), cancels every job (a running one returns
-        // within one step, a queued one never starts), waits for them all,
-        // and frees every pool: no work outlives the window.
+        // within one step, a queued one never starts), stops queueing small
+        // jobs, waits for them all, and frees every pool: no work outlives
+        // the window.
         self.bench.halt();
         let jobs = self.jobs.shutdown(SHUTDOWN_PATIENCE);
         let batches = self.bench.stop(SHUTDOWN_PATIENCE);
-        jobs.and(batches)
+        let small_jobs = self.reuse.stop(SHUTDOWN_PATIENCE);
+        jobs.and(batches).and(small_jobs)
         // ANCHOR_END: shutdown
     }
 }

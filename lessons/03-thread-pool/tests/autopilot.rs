@@ -94,6 +94,41 @@ fn a_panicking_job_shows_its_error_and_the_app_carries_on() {
 }
 
 #[test]
+fn a_panicking_jobs_backtrace_waits_behind_an_expander() {
+    let backtrace = &report().details["error_backtrace"];
+    assert_eq!(backtrace["title"], "Backtrace", "no expander: {backtrace}");
+    assert_eq!(backtrace["expanded"], false, "open unasked: {backtrace}");
+    assert_eq!(backtrace["selectable"], true, "{backtrace}");
+    assert!(number(backtrace, "frames") >= 3.0, "{backtrace}");
+    // The pool thread's stack as it panicked: its innermost frame of the
+    // lesson's own code is the job's function.
+    let frame = backtrace["first_lesson_frame"].as_str().unwrap_or_default();
+    assert!(frame.contains("jobs::buggy_work"), "{backtrace}");
+}
+
+#[test]
+fn many_small_jobs_cost_less_on_a_pool_than_on_a_thread_each() {
+    let reuse = &report().details["reuse"];
+    let jobs = number(reuse, "jobs");
+    for way in ["thread", "glib_pool", "spawn_blocking"] {
+        let ran_once = number(reuse, &format!("{way}_ran_once"));
+        assert_eq!(ran_once, jobs, "{way}: every job runs exactly once");
+    }
+    // Starting a thread costs more than handing a job to one that is
+    // already there: many times more here, and the margin leaves room for a
+    // core kept busy by another program.
+    let thread = number(reuse, "thread_us_per_job");
+    for pool in ["glib_pool_us_per_job", "spawn_blocking_us_per_job"] {
+        let pool = number(reuse, pool);
+        assert!(pool > 0.0 && thread >= 1.5 * pool, "{reuse}");
+    }
+    // The jobs run on a thread of the comparison's own: waiting for ten
+    // thousand of them never holds up the main loop.
+    let gap = number(reuse, "heartbeat_max_gap_ms");
+    assert!(gap < 250.0, "the main loop stalled {gap} ms: {reuse}");
+}
+
+#[test]
 fn cancel_all_stops_a_running_job() {
     assert_eq!(report().details["cancelled_row"], "cancelled");
 }

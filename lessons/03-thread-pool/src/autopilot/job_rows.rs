@@ -5,22 +5,31 @@ use crate::jobs::MAX_THREADS;
 use crate::pattern::ThreadPoolLesson;
 use gtk::prelude::*;
 use lesson_kit::{Pilot, ScenarioError};
+use serde::Serialize;
 use std::time::Duration;
 
 impl ThreadPoolLesson {
     /// Every job's row, oldest first.
     pub(super) fn rows(&self) -> Vec<JobRow> {
         let mut rows = Vec::new();
-        let mut line = self.jobs.rows.first_child();
-        while let Some(widget) = line {
-            let label = widget.first_child().and_downcast::<gtk::Label>();
-            let bar = widget.last_child().and_downcast::<gtk::ProgressBar>();
+        let mut row = self.jobs.rows.first_child();
+        while let Some(widget) = row {
+            // A row is its line (the label, then the bar), and under it a
+            // backtrace once its job panicked.
+            let Some(line) = widget.first_child() else { break };
+            let label = line.first_child().and_downcast::<gtk::Label>();
+            let bar = line.last_child().and_downcast::<gtk::ProgressBar>();
             if let (Some(label), Some(bar)) = (label, bar) {
                 let text = label.label();
                 let state = text.split_once(": ").map_or("", |(_, s)| s);
-                rows.push(JobRow { state: state.into(), bar: bar.fraction() });
+                let backtrace = line
+                    .next_sibling()
+                    .and_downcast::<gtk::Expander>()
+                    .map(|expander| BacktraceSeen::of(&expander));
+                let (state, bar) = (state.into(), bar.fraction());
+                rows.push(JobRow { state, bar, backtrace });
             }
-            line = widget.next_sibling();
+            row = widget.next_sibling();
         }
         rows
     }
@@ -44,6 +53,70 @@ impl ThreadPoolLesson {
 pub(super) struct JobRow {
     pub(super) state: String,
     bar: f64,
+    pub(super) backtrace: Option<BacktraceSeen>,
+}
+
+/// A panicked job's backtrace, as its row shows it.
+#[derive(Clone, Serialize)]
+pub(super) struct BacktraceSeen {
+    /// The expander's title.
+    title: String,
+    /// It was open when read: it opens only when asked.
+    expanded: bool,
+    /// Its text can be selected and copied.
+    selectable: bool,
+    /// The frames it lists.
+    frames: usize,
+    /// The innermost frame of the lesson's own code, with the line under it
+    /// that says where: the job's function, where it panicked.
+    first_lesson_frame: Option<String>,
+}
+
+impl BacktraceSeen {
+    fn of(expander: &gtk::Expander) -> Self {
+        let text = expander.child().and_then(|child| label_under(&child));
+        let (text, selectable) = text.map_or((String::new(), false), |l| {
+            (l.label().into(), l.is_selectable())
+        });
+        let lines: Vec<&str> = text.lines().collect();
+        let first_lesson_frame = lines.iter().position(|line| {
+            is_frame(line) && line.contains("lesson_03_thread_pool::")
+        });
+        // A frame's "at file:line" follows it on a line of its own.
+        let first_lesson_frame = first_lesson_frame.map(|at| {
+            let next = lines.get(at + 1).filter(|line| !is_frame(line));
+            let frame = lines[at].trim();
+            next.map_or(frame.to_owned(), |at| format!("{frame} {}", at.trim()))
+        });
+        Self {
+            title: expander.label().map(Into::into).unwrap_or_default(),
+            expanded: expander.is_expanded(),
+            selectable,
+            frames: lines.iter().filter(|line| is_frame(line)).count(),
+            first_lesson_frame,
+        }
+    }
+}
+
+/// "  12: module::function": a frame of a Rust backtrace.
+fn is_frame(line: &str) -> bool {
+    let number = line.trim_start().split_once(": ").map(|(n, _)| n);
+    number
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The first label inside `widget`, depth first: the text a scrolled
+/// window holds, whatever GTK put around it (a viewport).
+fn label_under(widget: &gtk::Widget) -> Option<gtk::Label> {
+    let mut child = widget.first_child();
+    while let Some(widget) = child {
+        let found = widget.clone().downcast::<gtk::Label>().ok();
+        if let Some(label) = found.or_else(|| label_under(&widget)) {
+            return Some(label);
+        }
+        child = widget.next_sibling();
+    }
+    None
 }
 
 impl JobRow {
