@@ -205,13 +205,14 @@ fn hold_a_borrow_across_a_task() {
 
 // ANCHOR: invoke_runs_at_once
 #[test]
-fn invoke_runs_the_closure_at_once_on_the_caller_when_no_thread_owns_the_context()
- {
-    let test = "invoke_runs_the_closure_at_once_on_the_caller_when_no_thread_owns_the_context";
+fn invoke_runs_at_once_on_the_caller_when_no_thread_owns_it() {
+    let test = "invoke_runs_at_once_on_the_caller_when_no_thread_owns_it";
     let out = child(test, invoke_from_a_worker);
     assert!(out.status.success(), "the child died:\n{}", out.stderr);
-    let expected = "loop not running: ran on 'worker' before invoke returned\n\
-                    loop running: ran on the owner's thread after invoke returned\n";
+    let expected = concat!(
+        "loop not running: ran on 'worker' before invoke returned\n",
+        "loop running: ran on the owner's thread after invoke returned\n",
+    );
     assert_eq!(out.stdout, expected);
 }
 
@@ -265,8 +266,8 @@ fn invoke_from_a_worker() {
 
 // ANCHOR: which_context
 #[test]
-fn a_worker_before_the_loop_runs_can_add_a_local_source_that_panics_later() {
-    let test = "a_worker_before_the_loop_runs_can_add_a_local_source_that_panics_later";
+fn a_local_source_added_early_by_a_worker_panics_later() {
+    let test = "a_local_source_added_early_by_a_worker_panics_later";
     let out = child(test, add_local_sources_before_the_loop_runs);
     // spawn_future_local went to the worker's own context and ran there...
     assert!(

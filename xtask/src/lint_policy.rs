@@ -10,8 +10,9 @@ use std::process::Stdio;
 const FIXTURE: &str = "lint-fixture";
 
 // ANCHOR: required
-/// The entries the lessons rely on: without them the policy would not catch lesson 01's
-/// `sleep`, lesson 02's `iteration` or a main loop waiting for a worker.
+/// The entries the lessons rely on: without them the policy would not
+/// catch lesson 01's `sleep`, lesson 02's `iteration` or a main loop
+/// waiting for a worker.
 const REQUIRED_METHODS: [&str; 4] = [
     "std::thread::sleep",
     "glib::MainContext::iteration",
@@ -21,9 +22,10 @@ const REQUIRED_METHODS: [&str; 4] = [
 
 const DISALLOWED_METHODS: &str = "clippy::disallowed_methods";
 
+// ANCHOR_END: required
+
 /// Lints the workspace denies and the fixture breaks, besides `disallowed_methods`.
 const DENIED_LINTS: [&str; 2] = ["clippy::await_holding_refcell_ref", "clippy::await_holding_lock"];
-// ANCHOR_END: required
 
 pub fn lint_policy() -> Result {
     let path = cmd::root().join("clippy.toml");

@@ -41,12 +41,9 @@ pub fn blocking_calls() {
     let _ = sender.send_blocking(0);
 
     let mut command = std::process::Command::new("true");
-    let _ = command.output();
-    let _ = command.status();
-    if let Ok(mut child) = command.spawn() {
-        let _ = child.wait();
-        let _ = child.wait_with_output();
-    }
+    let (_, _) = (command.output(), command.status());
+    let mut child = command.spawn().unwrap();
+    let (_, _) = (child.wait(), child.wait_with_output());
 }
 
 pub async fn holding_a_borrow_across_an_await(cell: &RefCell<u8>) {
