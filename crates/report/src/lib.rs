@@ -63,6 +63,15 @@ pub struct Shutdown {
 }
 
 impl Report {
+    /// A lesson-specific figure by its dotted name (`fetch.frames.per_s`),
+    /// `Null` where the report has nothing by that name.
+    pub fn figure(&self, dotted: &str) -> &serde_json::Value {
+        let mut keys = dotted.split('.');
+        let first = keys.next().unwrap_or_default();
+        let top = self.details.get(first).unwrap_or(&serde_json::Value::Null);
+        keys.fold(top, |value, key| &value[key])
+    }
+
     /// A lesson-specific number, or a message naming the field that is missing.
     pub fn number(&self, field: &str) -> Result<f64, String> {
         self.details.get(field).and_then(serde_json::Value::as_f64).ok_or_else(

@@ -44,10 +44,7 @@ fn report() -> &'static Report {
 /// A lesson-specific figure by its dotted name, as the chapter names it
 /// (`fetch.frames.max_interval_ms`).
 fn figure(path: &str) -> &'static Value {
-    let mut keys = path.split('.');
-    let first = keys.next().expect("a name");
-    let top = report().details.get(first).unwrap_or(&Value::Null);
-    keys.fold(top, |value, key| &value[key])
+    report().figure(path)
 }
 
 fn number(path: &str) -> f64 {
