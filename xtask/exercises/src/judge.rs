@@ -271,12 +271,15 @@ impl Running {
         Ok(running)
     }
 
-    /// The end of the program's output, for a failure that it may explain.
+    /// The program's output that may explain a failure: from its last panic on (what it said
+    /// comes before the backtrace that RUST_BACKTRACE adds), or else its end.
     fn output(&self) -> Vec<String> {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
+        let panic = lines.iter().rposition(|line| line.contains(" panicked at "));
+        let from = panic.unwrap_or(lines.len().saturating_sub(8));
         let mut tail: Vec<String> =
-            lines[lines.len().saturating_sub(8)..].iter().map(|line| line.to_string()).collect();
+            lines[from..].iter().take(8).map(|line| line.to_string()).collect();
         tail.push(format!("(all of its output: {})", self.log.display()));
         tail
     }
@@ -395,7 +398,10 @@ impl Running {
                     pressed.elapsed().as_secs_f64(),
                     work.as_secs_f64()
                 );
-                return Err(Failure::new(Kind::NeverFinished, measured).into());
+                // Its output may say why: a panic in a future on the main loop, say, which glib
+                // catches, leaving a spinner that nothing stops.
+                let failure = Failure::new(Kind::NeverFinished, measured);
+                return Err(failure.with_details(self.output()).into());
             }
             self.driver.pause(Duration::from_millis(100))?;
         }
