@@ -128,12 +128,16 @@ fn a_panic_carries_the_stack_of_the_pool_thread_where_it_happened() {
         panic!("no panic reported: {events:?}");
     };
     assert!(panic.message.contains("InvalidDigit"), "{}", panic.message);
-    // The function that panicked is on the stack (debug builds name it).
+    // The function that panicked is on the stack (debug builds name it),
+    // and the panic's own machinery above it is not.
     assert!(
         panic.backtrace.contains("parse_the_answer"),
         "{}",
         panic.backtrace
     );
+    let first = panic.backtrace.lines().next().unwrap_or_default();
+    assert!(first.starts_with("   0: core::result::"), "{}", panic.backtrace);
+    assert!(!panic.backtrace.contains("rust_begin_unwind"));
 }
 
 #[inline(never)]
