@@ -364,4 +364,55 @@ mod tests {
         assert!(found.contains(&no_row), "{found:#?}");
         assert_eq!(lessons[0].summary[0].notes[0].at, "/x_ms");
     }
+
+    /// The layout book/src/style.md promises: a short main.rs, files small enough to read, the
+    /// scenario apart from the pattern, tests of both, a minimal example of a size to copy, and
+    /// exercises.
+    #[test]
+    fn every_lesson_keeps_the_layout() {
+        let lines = |path: &Path| std::fs::read_to_string(path).unwrap().lines().count();
+        let mut problems = Vec::new();
+        let mut seen = 0;
+        let lessons = crate::cmd::root().join("lessons");
+        for dir in std::fs::read_dir(&lessons).unwrap().map(|entry| entry.unwrap().path()) {
+            let src = dir.join("src");
+            if !src.join("main.rs").is_file() {
+                continue;
+            }
+            seen += 1;
+            let main = lines(&src.join("main.rs"));
+            if main > 20 {
+                problems.push(format!("{}: main.rs has {main} lines, over 20", dir.display()));
+            }
+            // exercises/: every lesson has an exercise (book/src/exercises.md).
+            let files = [
+                "src/autopilot.rs",
+                "tests/autopilot.rs",
+                "tests/minimal.rs",
+                "exercises/Cargo.toml",
+            ];
+            for file in files {
+                if !dir.join(file).is_file() {
+                    problems.push(format!("{}: no {file}", dir.display()));
+                }
+            }
+            let minimal = dir.join("examples/minimal.rs");
+            match minimal.is_file().then(|| lines(&minimal)) {
+                Some(40..=100) => {}
+                other => {
+                    problems.push(format!("{}: minimal.rs has {other:?} lines", dir.display()))
+                }
+            }
+            let mut walk = vec![src];
+            while let Some(path) = walk.pop() {
+                if path.is_dir() {
+                    walk.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                } else if path.extension().is_some_and(|e| e == "rs") && lines(&path) > 350 {
+                    problems.push(format!("{}: {} lines, over 350", path.display(), lines(&path)));
+                }
+            }
+        }
+        assert!(seen >= 11, "found {seen} lessons in {}", lessons.display());
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
 }

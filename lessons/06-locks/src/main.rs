@@ -1,5 +1,4 @@
-//! Lesson 06: locks, atomics and deadlock. The pattern is in `pattern.rs`
-//! and the files it names; the scenario that measures it, in `autopilot.rs`.
+//! Lesson 06: the pattern is in `pattern.rs`; the scenario, `autopilot.rs`.
 
 mod autopilot;
 mod counters;
@@ -11,8 +10,7 @@ mod runs;
 mod tellers;
 #[cfg(test)]
 mod tests;
-// Lesson 05 explains these named threads and how the window joins them.
-#[path = "../../05-handing-data/src/threads.rs"]
+#[path = "../../05-handing-data/src/threads.rs"] // explained in lesson 05
 mod threads;
 mod view;
 mod watchdog;
