@@ -32,8 +32,10 @@ pub fn measure(parser: &mut lexopt::Parser) -> Result {
             progress.start(format!("{package}, run {run} of {}", options.runs));
             let failed =
                 |e: &dyn std::fmt::Display| Failure::new(format!("{package}, run {run}: {e}"));
-            let report = lesson_report::run_autopilot(&release.join(package), &args, RUN_TIMEOUT)
-                .map_err(|e| failed(&e))?;
+            // Figures alike from any shell: RUST_BACKTRACE stalls lesson 11 (its chapter says).
+            let mut command = lesson_report::autopilot_command(&release.join(package), &args);
+            let run = lesson_report::run_command(command.env_remove("RUST_BACKTRACE"), RUN_TIMEOUT);
+            let report = run.map_err(|e| failed(&e))?;
             let (heartbeat, frames) = (report.heartbeat.max_gap_ms, report.frames.max_interval_ms);
             progress.done(&format!(
                 "max heartbeat gap {heartbeat:.1} ms, frame interval {frames:.1} ms"

@@ -16,7 +16,7 @@ pub use contract::{EXIT_USAGE, check_command_line};
 pub use frames::FrameStats;
 pub use heartbeat::{HeartbeatStats, percentile};
 pub use input::{Click, InputPath, InputStats, Latency};
-pub use run::{RunError, run_autopilot};
+pub use run::{RunError, autopilot_command, run_autopilot, run_command};
 pub use signals::{STOP_SIGNALS, Stop, check_stop_signal, check_stop_signals};
 
 use serde::{Deserialize, Serialize};

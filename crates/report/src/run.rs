@@ -50,9 +50,22 @@ pub fn run_autopilot(
     args: &[&str],
     timeout: Duration,
 ) -> Result<Report, RunError> {
-    let mut child = Command::new(exe)
-        .arg("--autopilot")
-        .args(args)
+    run_command(&mut autopilot_command(exe, args), timeout)
+}
+
+/// `exe --autopilot <args>`, for a caller that sets more (its environment).
+pub fn autopilot_command(exe: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(exe);
+    command.arg("--autopilot").args(args);
+    command
+}
+
+/// Runs an [`autopilot_command`] as [`run_autopilot`] does.
+pub fn run_command(
+    command: &mut Command,
+    timeout: Duration,
+) -> Result<Report, RunError> {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
