@@ -36,6 +36,10 @@ fn server(delay: Duration) -> (Runtime, SocketAddr, Receiver<Heard>) {
 /// What the server says next, within five seconds.
 fn next(runtime: &Runtime, heard: &Receiver<Heard>) -> Heard {
     // A tokio timer, made on the runtime: tokio's timers need one too.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waits for the test's own runtime"
+    )]
     let said = runtime.block_on(async { timeout(FIVE_S, heard.recv()).await });
     said.expect("in time").expect("the server is up")
 }
@@ -45,6 +49,10 @@ fn a_request_gets_its_answer_after_the_servers_delay() {
     let (runtime, address, heard) = server(Duration::from_millis(200));
     let started = Instant::now();
     let asking = client::fetch(address, "/request/7".into());
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waits for the test's own runtime"
+    )]
     let answer = runtime.block_on(asking).unwrap();
     assert!(started.elapsed() >= Duration::from_millis(200));
     assert_eq!(answer.status, "HTTP/1.0 200 OK");
@@ -62,6 +70,10 @@ fn the_server_hears_a_client_whose_task_was_aborted() {
     task.abort();
     assert!(matches!(next(&runtime, &heard), Heard::HungUp));
     assert!(aborted.elapsed() < Duration::from_secs(1));
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waits for the test's own runtime"
+    )]
     let outcome = runtime.block_on(task);
     assert!(outcome.is_err_and(|e| e.is_cancelled()));
 }
@@ -97,6 +109,10 @@ fn shutdown_fails_when_a_runtime_thread_is_still_busy() {
         std::thread::sleep(Duration::from_secs(2));
     });
     let waiting = Builder::new_current_thread().enable_time().build().unwrap();
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test thread waits for the test's own runtime"
+    )]
     let said =
         waiting.block_on(async { timeout(FIVE_S, blocking.recv()).await });
     said.expect("in time").expect("the task started");

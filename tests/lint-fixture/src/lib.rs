@@ -7,4 +7,6 @@
 //! Without the feature the crate is empty.
 
 #[cfg(feature = "violations")]
+pub mod async_apis;
+#[cfg(feature = "violations")]
 pub mod violations;

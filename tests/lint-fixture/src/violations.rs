@@ -1,6 +1,7 @@
 //! One call for each entry of `disallowed-methods` in `clippy.toml`, in the
-//! same order, and the two `.await`s that the workspace's `await_holding_*`
-//! lints deny. None of it ever runs.
+//! same order, up to the child processes (gio's and tokio's are in
+//! `async_apis.rs`), and the two `.await`s that the workspace's
+//! `await_holding_*` lints deny. None of it ever runs.
 
 use std::cell::RefCell;
 use std::sync::{Barrier, Condvar, Mutex, mpsc};

@@ -24,9 +24,9 @@ fn main() -> glib::ExitCode {
     let child = running.clone();
     app.connect_activate(move |app| build_ui(app, child.clone()));
     let status = app.run();
-    // SIGKILL cannot be caught, so this wait is short.
     if let Some(child) = running.take() {
-        child.force_exit();
+        child.force_exit(); // SIGKILL cannot be caught: the wait is short
+        #[expect(clippy::disallowed_methods, reason = "the loop has ended")]
         let _ = child.wait(gio::Cancellable::NONE);
     }
     status
