@@ -21,10 +21,10 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 use xdriver::{Driver, Window};
 
-/// The longest a ping may wait for its answer during the work. Looser than the frames' gaps,
-/// which catch a busy main loop first: an answer goes through the X server and this program,
-/// and on a loaded machine each may wait for a core.
-pub const PING: Duration = Duration::from_millis(500);
+/// The longest a ping may wait for its answer during the work. An answer goes through the X
+/// server and this program, and on a loaded machine each may wait for a core: with one of two
+/// cores kept busy, the solutions' slowest answers took 24 ms (five `--verify` runs).
+pub const PING: Duration = Duration::from_millis(250);
 /// No frame for this long is a frozen window, not a stuttering one.
 pub const FROZEN: Duration = Duration::from_secs(1);
 /// The window goes quiet this early in the work (a fraction of its length): it finished early.
