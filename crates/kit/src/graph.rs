@@ -45,7 +45,7 @@ pub(crate) fn new(
     });
     // The frame clock runs every frame, so that the frame probe sees each
     // cycle in which GTK could paint: a cycle that paints nothing costs
-    // little. The graph itself is redrawn ten times a second.
+    // little. The graph itself is redrawn five times a second.
     let drawn = Cell::new(Instant::now());
     area.add_tick_callback(move |area, _| {
         if drawn.get().elapsed() >= REDRAW {
