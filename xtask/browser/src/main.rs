@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    #[expect(clippy::disallowed_methods, reason = "a command-line tool: no main loop to freeze")]
     let outcome =
         runtime.block_on(async { tokio::time::timeout(LIMIT, xtask_browser::check(&plan)).await });
     match outcome {

@@ -76,6 +76,7 @@ fn plan(book: &Path) -> Plan {
 
 fn run(plan: &Plan) -> Vec<String> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
+    #[expect(clippy::disallowed_methods, reason = "a test thread: no main loop to freeze")]
     let problems = runtime.block_on(check(plan)).expect("the check could run");
     eprintln!("{problems:#?}");
     problems
