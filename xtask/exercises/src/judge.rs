@@ -447,8 +447,20 @@ impl Running {
 }
 
 impl Drop for Running {
+    /// A program the check is done with is closed as a window manager closes it, so that it can
+    /// clean up after itself (exercise 08 removes its file from /tmp), and killed only if it is
+    /// still there [`HANG`] later: a frozen window handles the close once its work is over.
     fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
+        let running = |child: &mut Child| matches!(child.try_wait(), Ok(None));
+        if !running(&mut self.child) {
+            return;
+        }
+        let _ = self.driver.close(self.window);
+        let deadline = Instant::now() + HANG;
+        while running(&mut self.child) && Instant::now() < deadline {
+            let _ = self.driver.pause(Duration::from_millis(20));
+        }
+        if running(&mut self.child) {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
