@@ -372,6 +372,23 @@ pub fn section(book_src: &Path, section: &str) -> Result<(String, String), Strin
     Ok((title, heading))
 }
 
+/// What is wrong with `exercise`'s row in the exercises chapter's table, which states the checks
+/// that apply and the verdict as shipped: `| [`01-freeze`](#01-freeze) | ... | compile, lint,
+/// run | frozen |`.
+pub fn table_row_problem(chapter: &str, exercise: &Exercise) -> Option<String> {
+    let start = format!("| [`{0}`](#{0}) |", exercise.name);
+    let Some(row) = chapter.lines().find(|line| line.starts_with(&start)) else {
+        return Some(format!("exercises.md has no table row starting `{start}`"));
+    };
+    let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+    let checks: Vec<&str> = exercise.checks.iter().map(|check| check.name()).collect();
+    let (checks, fails) = (checks.join(", "), exercise.fails.name().replace('-', " "));
+    match cells.as_slice() {
+        [.., shown_checks, shown_fails] if *shown_checks == checks && *shown_fails == fails => None,
+        _ => Some(format!("exercises.md's row must end `| {checks} | {fails} |`: {row}")),
+    }
+}
+
 /// The headings of a chapter outside code blocks, with the ids mdBook gives them (an explicit
 /// `{#id}`, or the text lowercased, spaces as dashes, other punctuation dropped; a repeated id
 /// gets `-1`, `-2`...).
@@ -541,6 +558,20 @@ mod tests {
         stray.remove(0);
         stray[0]["manifest_path"] = json!("/w/lessons/01-blocking/exercises/Cargo.toml");
         assert!(parse_packages(stray).unwrap_err().contains("not in a lesson's exercises/"));
+    }
+
+    #[test]
+    fn the_chapters_table_must_say_what_the_entry_says() {
+        let catalogue = parse_packages(lesson(json!([entry("01-freeze")]), &BOTH)).unwrap();
+        let freeze = &catalogue.exercises[0];
+        let row =
+            |end: &str| format!("| x |\n| [`01-freeze`](#01-freeze) | [01](l.md) | it | {end}\n");
+        assert_eq!(table_row_problem(&row("compile, lint, run | frozen |"), freeze), None);
+        let stale = table_row_problem(&row("compile, run | frozen |"), freeze).unwrap();
+        assert!(stale.contains("must end `| compile, lint, run | frozen |`"), "{stale}");
+        assert!(table_row_problem(&row("compile, lint, run | stutters |"), freeze).is_some());
+        let missing = table_row_problem("| x |\n", freeze).unwrap();
+        assert!(missing.contains("no table row"), "{missing}");
     }
 
     #[test]

@@ -244,14 +244,16 @@ pub fn verify(catalogue: &Catalogue) -> Result<bool, String> {
     let started = Instant::now();
     let mut sound = true;
     let book = catalogue.root.join("book/src");
+    let chapter = std::fs::read_to_string(book.join("exercises.md")).unwrap_or_default();
     for exercise in &catalogue.exercises {
-        // The section that explains the fix, and the exercise's own in the exercises chapter.
+        // The section that explains the fix, the exercise's own in the exercises chapter, and
+        // its row in that chapter's table.
         let own = format!("exercises.md#{}", exercise.name);
-        for section in [&exercise.section, &own] {
-            if let Err(problem) = catalogue::section(&book, section) {
-                eprintln!("{}: {problem}", exercise.name);
-                sound = false;
-            }
+        let sections = [&exercise.section, &own].map(|s| catalogue::section(&book, s).err());
+        let row = catalogue::table_row_problem(&chapter, exercise);
+        for problem in sections.into_iter().chain([row]).flatten() {
+            eprintln!("{}: {problem}", exercise.name);
+            sound = false;
         }
     }
     let programs: Vec<(&Exercise, Variant)> = catalogue
