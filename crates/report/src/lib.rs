@@ -72,11 +72,35 @@ impl Report {
         keys.fold(top, |value, key| &value[key])
     }
 
-    /// A lesson-specific number, or a message naming the field that is missing.
-    pub fn number(&self, field: &str) -> Result<f64, String> {
-        self.details.get(field).and_then(serde_json::Value::as_f64).ok_or_else(
-            || format!("report of {} has no number `{field}`", self.lesson),
-        )
+    /// A lesson-specific number by its dotted name, or a message naming the
+    /// figure that is missing and what stands there instead.
+    pub fn number(&self, dotted: &str) -> Result<f64, String> {
+        self.typed(dotted, "number", serde_json::Value::as_f64)
+    }
+
+    /// A lesson-specific flag by its dotted name, as [`Report::number`].
+    pub fn flag(&self, dotted: &str) -> Result<bool, String> {
+        self.typed(dotted, "flag", serde_json::Value::as_bool)
+    }
+
+    /// A lesson-specific text by its dotted name, as [`Report::number`].
+    pub fn text(&self, dotted: &str) -> Result<&str, String> {
+        self.typed(dotted, "text", serde_json::Value::as_str)
+    }
+
+    fn typed<'a, T>(
+        &'a self,
+        dotted: &str,
+        kind: &str,
+        read: impl FnOnce(&'a serde_json::Value) -> Option<T>,
+    ) -> Result<T, String> {
+        let value = self.figure(dotted);
+        read(value).ok_or_else(|| {
+            format!(
+                "report of {} has no {kind} `{dotted}`: {value}",
+                self.lesson
+            )
+        })
     }
 
     /// The autopilot closed the window and the lesson reported a clean shutdown
@@ -102,13 +126,6 @@ impl Report {
             )),
             Some(_) => Ok(()),
         }
-    }
-
-    /// A lesson-specific flag, or a message naming the field that is missing.
-    pub fn flag(&self, field: &str) -> Result<bool, String> {
-        self.details.get(field).and_then(serde_json::Value::as_bool).ok_or_else(
-            || format!("report of {} has no flag `{field}`", self.lesson),
-        )
     }
 }
 
@@ -168,7 +185,7 @@ mod tests {
     fn parses_the_last_line_and_its_details() {
         let out = format!(
             "some log line\n{}\n\n",
-            line("\"depth\":2,\"changed\":true")
+            line("\"depth\":2,\"changed\":true,\"fetch\":{\"said\":\"ok\"}")
         );
         let report = parse_last_line(&out).unwrap();
         assert_eq!(report.lesson, "x");
@@ -179,6 +196,11 @@ mod tests {
         assert_eq!(report.number("depth"), Ok(2.0));
         assert_eq!(report.flag("changed"), Ok(true));
         assert!(report.number("missing").unwrap_err().contains("missing"));
+        // Figures nested in the details are named by their dotted path; a
+        // figure of another kind is named with what stands there.
+        assert_eq!(report.text("fetch.said"), Ok("ok"));
+        let wrong = report.number("fetch.said").unwrap_err();
+        assert_eq!(wrong, "report of x has no number `fetch.said`: \"ok\"");
     }
 
     #[test]

@@ -7,7 +7,6 @@ use lesson_report::{
 };
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -35,24 +34,16 @@ fn report() -> &'static Report {
     })
 }
 
-/// A lesson-specific figure by its dotted name, as the chapter names it.
-fn figure(path: &str) -> &'static Value {
-    report().figure(path)
-}
-
 fn number(path: &str) -> f64 {
-    let value = figure(path);
-    value.as_f64().unwrap_or_else(|| panic!("no number `{path}`: {value}"))
+    report().number(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn text(path: &str) -> &'static str {
-    let value = figure(path);
-    value.as_str().unwrap_or_else(|| panic!("no text `{path}`: {value}"))
+    report().text(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn flag(path: &str) -> bool {
-    let value = figure(path);
-    value.as_bool().unwrap_or_else(|| panic!("no flag `{path}`: {value}"))
+    report().flag(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The main loop stayed free, and the window painted, over `what`.
@@ -191,7 +182,7 @@ fn closing_with_a_child_running_kills_it_and_shuts_down_cleanly() {
     report.check_clean_shutdown(1000.0).unwrap();
     // The report is printed after shutdown, and the lesson has exited:
     // none of the children the window named may be alive.
-    let pids = figure("child_pids").as_array().expect("a list");
+    let pids = report.figure("child_pids").as_array().expect("a list");
     assert_eq!(pids.len(), 6, "{pids:?}");
     for pid in pids {
         let pid = pid.as_u64().expect("a process id");

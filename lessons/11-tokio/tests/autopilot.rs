@@ -5,7 +5,6 @@
 use lesson_report::{
     InputPath, Report, check_command_line, check_stop_signals, run_autopilot,
 };
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -41,24 +40,16 @@ fn report() -> &'static Report {
     })
 }
 
-/// A lesson-specific figure by its dotted name, as the chapter names it.
-fn figure(path: &str) -> &'static Value {
-    report().figure(path)
-}
-
 fn number(path: &str) -> f64 {
-    let value = figure(path);
-    value.as_f64().unwrap_or_else(|| panic!("no number `{path}`: {value}"))
+    report().number(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn flag(path: &str) -> bool {
-    let value = figure(path);
-    value.as_bool().unwrap_or_else(|| panic!("no flag `{path}`: {value}"))
+    report().flag(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn text(path: &str) -> &'static str {
-    let value = figure(path);
-    value.as_str().unwrap_or_else(|| panic!("no text `{path}`: {value}"))
+    report().text(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The window went on painting and the main loop never stalled over the
