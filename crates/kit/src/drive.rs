@@ -189,7 +189,7 @@ mod tests {
                 Duration::ZERO,
                 &[],
             ),
-            frames: FrameStats::from_paints(Duration::ZERO, &[]),
+            frames: FrameStats::from_frames(Duration::ZERO, &[]),
             input: InputStats::from_clicks(InputPath::Xtest, &[]),
             work: Work { wall_ms: 1.0 },
             shutdown: None,

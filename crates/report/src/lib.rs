@@ -13,7 +13,7 @@ mod run;
 mod signals;
 
 pub use contract::{EXIT_USAGE, check_command_line};
-pub use frames::FrameStats;
+pub use frames::{Frame, FrameStats};
 pub use heartbeat::{HeartbeatStats, percentile};
 pub use input::{Click, InputPath, InputStats, Latency};
 pub use run::{RunError, autopilot_command, run_autopilot, run_command};

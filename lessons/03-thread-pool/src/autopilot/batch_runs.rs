@@ -188,10 +188,6 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
 /// DANGER, clicked while a run of the batch computed.
 struct ClickSeen {
     pressed: Pressed,
@@ -200,17 +196,12 @@ struct ClickSeen {
 
 impl ClickSeen {
     fn seen(&self, pilot: &Pilot) -> ClickDuringBatch {
-        let after = pilot.measure(pilot.span_since(self.pressed.handled));
-        // The first frame painted once the handler had returned: the row the
-        // click added was on screen.
-        let first_paint = after.frames.timeline.first().map(|[at, _]| *at);
-        let handled = ms(self.pressed.handled - self.pressed.sent);
         ClickDuringBatch {
             while_batch_ran: self.while_running,
             to_handler_ms: ms(self.pressed.waited()),
-            to_paint_ms: first_paint
-                .filter(|_| after.frames.count > 0)
-                .map(|at| round3(handled + at)),
+            // The first frame painted once the handler had returned: the row
+            // the click added was on screen.
+            to_paint_ms: pilot.to_paint_ms(&self.pressed),
         }
     }
 }

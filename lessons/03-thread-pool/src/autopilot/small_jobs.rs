@@ -66,9 +66,7 @@ impl ThreadPoolLesson {
         let span = pilot.span_since(pressed.sent);
         // The first frame painted once the click's handler had returned: the
         // button greyed out, while the comparison started its first threads.
-        let after = pilot.measure(pilot.span_since(pressed.handled));
-        let first_paint = after.frames.timeline.first().map(|[at, _]| *at);
-        let handled = lesson_kit::ms(pressed.handled - pressed.sent);
+        let click_to_paint_ms = pilot.to_paint_ms(&pressed);
         Ok(SmallJobs {
             jobs: JOBS,
             thread_us_per_job: thread.0,
@@ -77,7 +75,7 @@ impl ThreadPoolLesson {
             thread_ran_once: thread.1,
             glib_pool_ran_once: glib_pool.1,
             spawn_blocking_ran_once: spawn_blocking.1,
-            click_to_paint_ms: first_paint.map(|at| handled + at),
+            click_to_paint_ms,
             wall_ms: lesson_kit::ms(span.to - span.from),
             heartbeat_max_gap_ms: pilot.measure(span).heartbeat.max_gap_ms,
             thread_heartbeat_max_gap_ms: thread.2,

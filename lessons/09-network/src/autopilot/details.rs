@@ -7,7 +7,6 @@ use super::watch::{Seen, Threads, number_before, word_after};
 use crate::protocol::{Fnv1a, PAYLOAD_BYTES, payload};
 use lesson_kit::{Pilot, Span, ms};
 use serde::Serialize;
-use std::time::Instant;
 
 /// What lesson 09 reports besides the common fields. `work.wall_ms` is the
 /// first fetch on the main loop; the common heartbeat and frames cover
@@ -146,24 +145,11 @@ impl Variant {
             },
             input: Input {
                 to_handler_ms: Max { max: Some(ms(fetch.pressed.waited())) },
-                to_paint_ms: Max { max: to_paint_ms(pilot, fetch) },
+                to_paint_ms: Max { max: pilot.to_paint_ms(&fetch.pressed) },
             },
             work: Wall { wall_ms: ms(span.to - span.from) },
         }
     }
-}
-
-/// From the click to the end of the first frame painted after its handler
-/// returned: when the person who clicked could see something happen.
-fn to_paint_ms(pilot: &Pilot, fetch: &Fetch) -> Option<f64> {
-    let handled = fetch.pressed.handled;
-    let after = pilot.measure(Span { from: handled, to: Instant::now() });
-    // Each entry ends at a frame, but the last, which ends the span.
-    let first = (after.frames.count > 0)
-        .then(|| after.frames.timeline.first().map(|[offset, _]| *offset))
-        .flatten()?;
-    let waited = ms(handled - fetch.pressed.sent);
-    Some(((waited + first) * 1000.0).round() / 1000.0)
 }
 
 /// A fetch cancelled part way.
