@@ -10,9 +10,9 @@
 //!
 //! Intervals run from start to start. Where a frame *ends* within its slot
 //! depends on how much it had to paint (a frame that repainted a changed label
-//! ends a few milliseconds later than one that painted nothing); a screen shows
-//! either at its next refresh, so end-to-end intervals would count that
-//! difference as a wait no one sees. A cycle that overruns its slot delays the
+//! ends a few milliseconds later than one that painted nothing); a composited
+//! screen shows either at its next refresh, so end-to-end intervals would count
+//! that difference as a wait no one sees. A cycle that overruns its slot delays the
 //! next start, so start-to-start intervals still show every stall, and how
 //! long each frame took is reported beside them.
 
@@ -39,19 +39,14 @@ impl FrameProbe {
             probe,
             move |window: &gtk::ApplicationWindow| {
                 let Some(clock) = window.frame_clock() else { return };
-                for (log, after) in
-                    [(&probe.starts, false), (&probe.ends, true)]
-                {
+                let note = |log: &Rc<RefCell<TickLog>>| {
                     let log = log.clone();
-                    let note = move |_: &gtk::gdk::FrameClock| {
+                    move |_: &gtk::gdk::FrameClock| {
                         log.borrow_mut().push(Instant::now());
-                    };
-                    if after {
-                        clock.connect_after_paint(note);
-                    } else {
-                        clock.connect_before_paint(note);
                     }
-                }
+                };
+                clock.connect_before_paint(note(&probe.starts));
+                clock.connect_after_paint(note(&probe.ends));
             }
         );
         if window.is_realized() {

@@ -13,6 +13,7 @@ use gdk4_x11::X11Surface;
 use gtk::prelude::*;
 use lesson_report::{Click, InputPath, InputStats};
 use std::cell::RefCell;
+use std::ops::RangeBounds;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -329,12 +330,18 @@ impl Hand {
         }
     }
 
-    /// Every click so far, with how long its effect took to be painted.
-    pub(crate) fn stats(&self, frames: &FrameProbe) -> InputStats {
+    /// The clicks sent in `sent`, with how long their effects took to be
+    /// painted.
+    pub(crate) fn stats(
+        &self,
+        frames: &FrameProbe,
+        sent: impl RangeBounds<Instant>,
+    ) -> InputStats {
         let clicks: Vec<Click> = self
             .clicks
             .borrow()
             .iter()
+            .filter(|click| sent.contains(&click.sent))
             .map(|click| Click {
                 to_handler: click
                     .dispatched

@@ -29,7 +29,7 @@ mod window;
 pub use frames::FrameProbe;
 pub use heartbeat::{HEARTBEAT_INTERVAL, HeartbeatProbe};
 pub use lesson::{Autopilot, Lesson, Stage};
-pub use lesson_report::{FrameStats, HeartbeatStats, ms};
+pub use lesson_report::{FrameStats, HeartbeatStats, InputStats, Work, ms};
 pub use marks::mark;
 pub use options::{About, Options, Parsed, WORK_MS_RANGE, parse};
 pub use pilot::{Findings, Measured, Pilot, Pressed, ScenarioError, Span};

@@ -248,7 +248,13 @@ impl Pilot {
 
     /// Every click of the run so far.
     pub(crate) fn input(&self) -> InputStats {
-        self.hand.stats(&self.frames)
+        self.hand.stats(&self.frames, ..)
+    }
+
+    /// The clicks sent during `span`, for a lesson whose report covers
+    /// clicks that are not its pattern's (a blocking demonstration after it).
+    pub fn input_during(&self, span: Span) -> InputStats {
+        self.hand.stats(&self.frames, span.from..=span.to)
     }
 
     /// Closes the window as a person does: through the window manager where

@@ -13,7 +13,7 @@ mod watch;
 
 use crate::pattern::{CRASH_AFTER, ChildProcess, GRACE, LINES};
 pub use details::Details;
-use details::{Blocking, Crash, Settings, Stopped, Streamed, Stretch};
+use details::{Blocking, Crash, Pattern, Settings, Stopped, Streamed, Stretch};
 use gtk::gio;
 use gtk::prelude::*;
 use lesson_kit::{
@@ -77,6 +77,8 @@ impl Autopilot for ChildProcess {
             after: Stretch::of(&pilot, Span { from: crashed.at, to: next.at }),
         };
         let span = Span { from: start.sent, to: next.at };
+        let work_wall = end.at - start.dispatched;
+        let pattern = Pattern::of(&pilot, span, work_wall);
 
         // 5. Where gio reads a child's stdout.
         let stdout_pollable = stdout_pollable().await?;
@@ -105,7 +107,7 @@ impl Autopilot for ChildProcess {
         let child_pids = named.iter().filter_map(|s| pid(&s.text)).collect();
         Ok(Findings {
             span,
-            work_wall: end.at - start.dispatched,
+            work_wall,
             details: Details {
                 child: Settings {
                     lines: script.lines,
@@ -121,6 +123,7 @@ impl Autopilot for ChildProcess {
                 stdout_pollable,
                 running_at_close,
                 child_pids,
+                pattern,
             },
         })
     }

@@ -176,6 +176,18 @@ fn the_window_stays_free_and_answers_real_clicks_promptly() {
 }
 
 #[test]
+fn the_summary_row_leaves_out_the_blocking_click() {
+    // `pattern` is the report's span again: the same heartbeat, but only
+    // the clicks of steps 1 to 4 (Run, Run and Stop twice, Run crashing,
+    // Run), each painted promptly.
+    let gap = number("pattern.heartbeat.max_gap_ms");
+    assert_eq!(gap, report().heartbeat.max_gap_ms);
+    assert_eq!(number("pattern.input.clicks"), 7.0, "check the chapter");
+    let slowest = number("pattern.input.to_paint_ms.max");
+    assert!(slowest < STALL_MS, "a click took {slowest} ms to be painted");
+}
+
+#[test]
 fn closing_with_a_child_running_kills_it_and_shuts_down_cleanly() {
     let report = report();
     assert!(flag("running_at_close"));

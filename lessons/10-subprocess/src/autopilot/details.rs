@@ -1,8 +1,11 @@
 //! What lesson 10 reports besides the common fields, each field documented
 //! where it is declared.
 
-use lesson_kit::{Pilot, Span};
+use lesson_kit::{
+    FrameStats, HeartbeatStats, InputStats, Measured, Pilot, Span, Work, ms,
+};
 use serde::Serialize;
+use std::time::Duration;
 
 /// What lesson 10 reports besides the common fields.
 #[derive(Serialize)]
@@ -29,6 +32,31 @@ pub struct Details {
     /// The process id of every child the window named, for the tests to
     /// check that none is left once the lesson has exited.
     pub child_pids: Vec<u32>,
+    /// The report's common fields again, over the same span, with only the
+    /// clicks made in it: the book's summary reads the lesson's row here.
+    pub pattern: Pattern,
+}
+
+/// Steps 1 to 4, the report's span, in the shape of the report's common
+/// fields. The report's own `input` also counts Run blocking!'s click (step
+/// 6), which freezes the window on purpose; this one does not.
+#[derive(Serialize)]
+pub struct Pattern {
+    pub heartbeat: HeartbeatStats,
+    pub frames: FrameStats,
+    pub input: InputStats,
+    pub work: Work,
+}
+
+impl Pattern {
+    pub fn of(pilot: &Pilot, span: Span, work_wall: Duration) -> Self {
+        let Measured { mut heartbeat, mut frames } = pilot.measure(span);
+        // The report's own carry the timelines the charts draw.
+        heartbeat.timeline.clear();
+        frames.timeline.clear();
+        let input = pilot.input_during(span);
+        Self { heartbeat, frames, input, work: Work { wall_ms: ms(work_wall) } }
+    }
 }
 
 /// What every child was asked to do.
