@@ -159,11 +159,19 @@ fn polling_for_the_answer_costs_many_times_what_awaiting_it_does() {
     let polling = wakeups("polling");
     assert!(polling - idle >= 0.4 * WORK_MS, "{polling} wake-ups, {idle} idle");
     assert!(polling >= 4.0 * awaiting, "{polling} wake-ups, {awaiting}");
-    let (polled_ms, awaited_ms) = (cpu("polling"), cpu("awaiting"));
-    assert!(
-        polled_ms >= 2.0 * awaited_ms,
-        "polling used {polled_ms} ms of CPU, awaiting {awaited_ms} ms"
+    // The main thread's CPU time for the loop's own business (the heartbeat,
+    // the kit's timers) varies from one stretch to the next by several
+    // milliseconds on a loaded machine, as much as awaiting's whole cost: so
+    // compare what each way of waiting adds over idle. Polling adds a cost
+    // of its own; awaiting adds under half of that, and usually nothing.
+    let idle_ms = cpu("idle");
+    let polled = cpu("polling") - idle_ms;
+    let awaited = cpu("awaiting") - idle_ms;
+    let shown = format!(
+        "over idle's {idle_ms} ms: polling {polled:+}, awaiting {awaited:+}"
     );
+    assert!(polled >= 5.0, "{shown}");
+    assert!(awaited <= 0.5 * polled, "{shown}");
 }
 
 #[test]
