@@ -72,9 +72,17 @@ impl FrameProbe {
         FrameStats::from_frames(to.saturating_duration_since(from), &frames)
     }
 
-    /// When the first frame at or after `at` finished painting, if one has.
-    pub(crate) fn first_paint_from(&self, at: Instant) -> Option<Instant> {
-        self.ends.borrow().first_from(at)
+    /// From a click sent at `sent` to the end of the first frame painted
+    /// once its handlers had returned at `handled`: when the person who
+    /// clicked could see something happen. `None` while no such frame has
+    /// been painted.
+    pub(crate) fn to_paint(
+        &self,
+        sent: Instant,
+        handled: Instant,
+    ) -> Option<Duration> {
+        let painted = self.ends.borrow().first_from(handled)?;
+        Some(painted.saturating_duration_since(sent))
     }
 
     /// The intervals between the frames of the last `RECENT`, as `(end,

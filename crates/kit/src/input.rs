@@ -346,9 +346,7 @@ impl Hand {
                 to_handler: click
                     .dispatched
                     .saturating_duration_since(click.sent),
-                to_paint: frames.first_paint_from(click.handled).map(
-                    |painted| painted.saturating_duration_since(click.sent),
-                ),
+                to_paint: frames.to_paint(click.sent, click.handled),
             })
             .collect();
         InputStats::from_clicks(self.path(), &clicks)

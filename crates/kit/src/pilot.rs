@@ -183,11 +183,10 @@ impl Pilot {
     }
 
     /// From `pressed`'s click to the end of the first frame painted after its
-    /// handlers returned, in milliseconds: when the person who clicked could
-    /// see something happen. `None` while no such frame has been painted.
+    /// handlers returned, in milliseconds, as the report's `input` counts it.
+    /// `None` while no such frame has been painted.
     pub fn to_paint_ms(&self, pressed: &Pressed) -> Option<f64> {
-        let painted = self.frames.first_paint_from(pressed.handled)?;
-        Some(crate::ms(painted.saturating_duration_since(pressed.sent)))
+        self.frames.to_paint(pressed.sent, pressed.handled).map(crate::ms)
     }
 
     /// The marks pattern code left with `lesson_kit::mark` since `from`, oldest

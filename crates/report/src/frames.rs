@@ -25,9 +25,7 @@ pub struct FrameStats {
     pub p99_interval_ms: f64,
     /// How long a frame took, from its start to the end of its painting
     /// (99th percentile, nearest rank, and longest).
-    #[serde(default)]
     pub took_p99_ms: f64,
-    #[serde(default)]
     pub took_max_ms: f64,
     /// `[offset_ms, interval_ms]` for each interval, ending at `offset_ms`
     /// after the window's start: the series the book's charts draw.

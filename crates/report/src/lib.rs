@@ -163,7 +163,10 @@ mod tests {
         let common = serde_json::json!({
             "lesson": "x",
             "heartbeat": {"interval_ms": 10.0, "ticks": 3, "max_gap_ms": 12.5, "p99_gap_ms": 12.5},
-            "frames": {"count": 9, "per_s": 60.0, "max_interval_ms": 17.0, "p99_interval_ms": 17.0},
+            "frames": {
+                "count": 9, "per_s": 60.0, "max_interval_ms": 17.0, "p99_interval_ms": 17.0,
+                "took_p99_ms": 2.0, "took_max_ms": 3.0
+            },
             "input": {
                 "path": "xtest",
                 "clicks": 1,
