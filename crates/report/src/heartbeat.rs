@@ -53,6 +53,20 @@ impl HeartbeatStats {
             timeline,
         }
     }
+
+    /// Where the `n` longest gaps fell, longest first, each as "the gap in
+    /// ms @ the offset in ms at which it began": for a failing test's
+    /// message, which then says which step of the scenario stalled.
+    pub fn longest(&self, n: usize) -> String {
+        let mut gaps = self.timeline.clone();
+        gaps.sort_unstable_by(|a, b| b[1].total_cmp(&a[1]));
+        let shown: Vec<String> = gaps
+            .iter()
+            .take(n)
+            .map(|[end, gap]| format!("{gap:.1} ms @ {:.0} ms", end - gap))
+            .collect();
+        shown.join(", ")
+    }
 }
 
 /// The nearest-rank percentile (`pct` in 0..=100) of `values`: the smallest
@@ -109,6 +123,14 @@ mod tests {
         let stats = HeartbeatStats::from_ticks(ms(10), ms(2020), &ticks);
         assert_eq!(stats.max_gap_ms, 2000.0);
         assert_eq!(stats.timeline.last(), Some(&[2020.0, 2000.0]));
+    }
+
+    #[test]
+    fn the_longest_gaps_say_where_they_began() {
+        let ticks = [ms(10), ms(20), ms(95), ms(105), ms(140)];
+        let stats = HeartbeatStats::from_ticks(ms(10), ms(150), &ticks);
+        assert_eq!(stats.longest(2), "75.0 ms @ 20 ms, 35.0 ms @ 105 ms");
+        assert_eq!(stats.longest(0), "");
     }
 
     #[test]
