@@ -12,9 +12,9 @@
 //! depends on how much it had to paint (a frame that repainted a changed label
 //! ends a few milliseconds later than one that painted nothing); a composited
 //! screen shows either at its next refresh, so end-to-end intervals would count
-//! that difference as a wait no one sees. A cycle that overruns its slot delays the
-//! next start, so start-to-start intervals still show every stall, and how
-//! long each frame took is reported beside them.
+//! that difference as a wait no one sees. A cycle that overruns its slot
+//! delays the next start, so start-to-start intervals still show every stall,
+//! and how long each frame took is reported beside them.
 
 use crate::log::{RECENT, TickLog};
 use gtk::prelude::*;
